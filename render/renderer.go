@@ -1,0 +1,74 @@
+package render
+
+import (
+	"fmt"
+
+	"github.com/liveryhq/livery/brandkits"
+)
+
+// Format is an output channel.
+type Format string
+
+// The output formats.
+const (
+	FormatPDF  Format = "pdf"
+	FormatHTML Format = "html"
+	FormatText Format = "txt"
+)
+
+// AllFormats lists every format in a stable order.
+var AllFormats = []Format{FormatPDF, FormatHTML, FormatText}
+
+// Output holds the rendered channels; a format not asked for stays nil.
+type Output struct {
+	PDF  []byte
+	HTML []byte
+	Text []byte
+}
+
+// Renderer renders documents with one kit version. It prepares the kit once
+// (fonts parsed and checked, colours and wording resolved) and is safe for
+// concurrent use, so a billing run creates one Renderer per kit version.
+type Renderer struct {
+	kit   *brandkits.Kit
+	theme *theme
+}
+
+// New prepares kit for rendering. It fails when the kit cannot be drawn (a font
+// that is not TrueType, an unknown font family, a locale Livery does not speak).
+func New(kit *brandkits.Kit) (*Renderer, error) {
+	th, err := newTheme(kit)
+	if err != nil {
+		return nil, fmt.Errorf("prepare kit %q: %w", kit.Name, err)
+	}
+	return &Renderer{kit: kit, theme: th}, nil
+}
+
+// Kit returns the kit the renderer was prepared with.
+func (r *Renderer) Kit() *brandkits.Kit { return r.kit }
+
+// Render validates doc and renders it in each of formats.
+func (r *Renderer) Render(doc *Document, formats ...Format) (*Output, error) {
+	v, err := r.buildView(doc)
+	if err != nil {
+		return nil, err
+	}
+	out := &Output{}
+	for _, f := range formats {
+		switch f {
+		case FormatPDF:
+			if out.PDF, err = r.pdf(v); err != nil {
+				return nil, err
+			}
+		case FormatHTML:
+			if out.HTML, err = r.html(v); err != nil {
+				return nil, err
+			}
+		case FormatText:
+			out.Text = r.text(v)
+		default:
+			return nil, fmt.Errorf("unknown format %q", f)
+		}
+	}
+	return out, nil
+}

@@ -1,0 +1,4 @@
+package render
+
+// STUB: replaced by locale.go (locale helper).
+type locale struct{}
