@@ -1,0 +1,88 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+)
+
+// usage is printed by `livery help` and on a usage error.
+const usage = `livery renders branded documents from raw data and a brand kit.
+
+Usage:
+  livery render  --kit DIR|NAME --data FILE [--out DIR] [--format pdf,html,txt]
+  livery samples [--out DIR] [--format pdf,html,txt]
+  livery help
+
+--kit takes a kit folder (kit.yaml, logo, fonts/) or the name of a bundled
+sample kit (roastery, insurer, telecom, ...).
+`
+
+// command is one subcommand: it gets its arguments and writes to stdout;
+// errors are returned, and run prints them as one line on stderr.
+type command func(args []string, stdout io.Writer) error
+
+var commands = map[string]command{
+	"render":  runRender,
+	"samples": runSamples,
+}
+
+// errUsage marks errors that come from how the command was called.
+var errUsage = errors.New("usage")
+
+// run dispatches to a subcommand and returns the process exit code: 0 on
+// success, 1 on failure, 2 on a usage error.
+func run(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+		fmt.Fprint(stdout, usage)
+		if len(args) == 0 {
+			return 2
+		}
+		return 0
+	}
+	cmd, ok := commands[args[0]]
+	if !ok {
+		fmt.Fprintf(stderr, "livery: unknown command %q (try `livery help`)\n", args[0])
+		return 2
+	}
+	if err := cmd(args[1:], stdout); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		fmt.Fprintf(stderr, "livery %s: %s\n", args[0], oneLine(err.Error()))
+		if errors.Is(err, errUsage) {
+			return 2
+		}
+		return 1
+	}
+	return 0
+}
+
+// newFlags makes a flag set that reports errors instead of exiting, so that
+// every error leaves through run as one line.
+func newFlags(name string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	return fs
+}
+
+// parseFlags parses args and turns a flag error into a usage error.
+func parseFlags(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return fmt.Errorf("%w: %v", errUsage, err)
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("%w: unexpected argument %q", errUsage, fs.Arg(0))
+	}
+	return nil
+}
+
+// oneLine folds a multi-line message onto one line.
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(strings.ReplaceAll(s, "\n", "; ")), " ")
+}

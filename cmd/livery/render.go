@@ -1,0 +1,140 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/liveryhq/livery/brandkits"
+	"github.com/liveryhq/livery/render"
+	"github.com/liveryhq/livery/samples"
+)
+
+// runRender implements `livery render`: one document, one kit, files out.
+func runRender(args []string, stdout io.Writer) error {
+	fs := newFlags("render")
+	kitSpec := fs.String("kit", "", "kit folder, or the name of a bundled sample kit")
+	dataPath := fs.String("data", "", "document JSON file (- for standard input)")
+	outDir := fs.String("out", ".", "folder to write the files to")
+	formatList := fs.String("format", "pdf,html,txt", "formats to write: pdf, html, txt")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if *kitSpec == "" || *dataPath == "" {
+		return fmt.Errorf("%w: --kit and --data are required", errUsage)
+	}
+	formats, err := parseFormats(*formatList)
+	if err != nil {
+		return err
+	}
+	kit, err := loadKit(*kitSpec)
+	if err != nil {
+		return err
+	}
+	var data []byte
+	if *dataPath == "-" {
+		data, err = io.ReadAll(io.LimitReader(os.Stdin, 6<<20))
+	} else {
+		data, err = os.ReadFile(*dataPath)
+	}
+	if err != nil {
+		return fmt.Errorf("read data: %w", err)
+	}
+	base := strings.TrimSuffix(filepath.Base(*dataPath), filepath.Ext(*dataPath))
+	if *dataPath == "-" {
+		base = "document"
+	}
+	r, err := render.New(kit)
+	if err != nil {
+		return err
+	}
+	paths, err := renderFiles(r, data, *dataPath, base, *outDir, formats)
+	if err != nil {
+		return err
+	}
+	for _, p := range paths {
+		fmt.Fprintln(stdout, p)
+	}
+	return nil
+}
+
+// renderFiles parses and renders one document and writes one file per format.
+func renderFiles(r *render.Renderer, data []byte, source, base, outDir string, formats []render.Format) ([]string, error) {
+	doc, err := render.ParseDocument(data)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", source, err)
+	}
+	out, err := r.Render(doc, formats...)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", source, err)
+	}
+	if err := os.MkdirAll(outDir, 0o755); err != nil {
+		return nil, err
+	}
+	var paths []string
+	for _, f := range formats {
+		body := map[render.Format][]byte{render.FormatPDF: out.PDF, render.FormatHTML: out.HTML, render.FormatText: out.Text}[f]
+		p := filepath.Join(outDir, base+"."+string(f))
+		if err := writeAtomic(p, body); err != nil {
+			return nil, err
+		}
+		paths = append(paths, p)
+	}
+	return paths, nil
+}
+
+// parseFormats reads a comma-separated format list.
+func parseFormats(list string) ([]render.Format, error) {
+	var out []render.Format
+	seen := map[render.Format]bool{}
+	for _, s := range strings.Split(list, ",") {
+		f := render.Format(strings.ToLower(strings.TrimSpace(s)))
+		switch f {
+		case render.FormatPDF, render.FormatHTML, render.FormatText:
+		case "text":
+			f = render.FormatText
+		default:
+			return nil, fmt.Errorf("%w: --format: unknown format %q (pdf, html, txt)", errUsage, s)
+		}
+		if !seen[f] {
+			seen[f] = true
+			out = append(out, f)
+		}
+	}
+	return out, nil
+}
+
+// loadKit loads a kit folder, or a bundled sample kit by name.
+func loadKit(spec string) (*brandkits.Kit, error) {
+	if st, err := os.Stat(spec); err == nil && st.IsDir() {
+		return brandkits.LoadDir(spec)
+	}
+	if strings.ContainsAny(spec, `/\`) {
+		return nil, fmt.Errorf("kit folder %s does not exist", spec)
+	}
+	fsys, err := samples.KitFS(spec)
+	if err != nil {
+		return nil, fmt.Errorf("--kit %s: not a folder, and %w", spec, err)
+	}
+	return brandkits.LoadFS(fsys)
+}
+
+// writeAtomic writes through a temporary file and a rename, so a reader never
+// sees half a file and a failed write leaves nothing behind.
+func writeAtomic(path string, data []byte) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}

@@ -1,0 +1,594 @@
+package render
+
+import (
+	"bytes"
+	"fmt"
+	"image"
+	"image/color"
+	"image/png"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/liveryhq/livery/brandkits"
+	"github.com/liveryhq/livery/fonts"
+)
+
+// The fixtures below are named pdfT* so they cannot clash with other test
+// files of package render.
+
+// pdfTFamily returns a bundled family as a fontPair named name.
+func pdfTFamily(t testing.TB, slug, name string) fontPair {
+	t.Helper()
+	fam, ok := fonts.Lookup(slug)
+	require.True(t, ok, "bundled font family %q", slug)
+	reg, err := fam.RegularFace()
+	require.NoError(t, err)
+	bold, err := fam.BoldFace()
+	require.NoError(t, err)
+	return fontPair{Name: name, Regular: fam.Regular, Bold: fam.Bold, RegularFace: reg, BoldFace: bold}
+}
+
+// pdfTLogo draws a small PNG mark: a ring and a dot in c, on transparency.
+func pdfTLogo(t testing.TB, c rgb) *brandkits.Image {
+	t.Helper()
+	const w, h = 60, 60
+	img := image.NewNRGBA(image.Rect(0, 0, w, h))
+	fg := color.NRGBA{c.R, c.G, c.B, 255}
+	for y := range h {
+		for x := range w {
+			dx, dy := x-30, y-30
+			r2 := dx*dx + dy*dy
+			switch {
+			case r2 <= 27*27 && r2 >= 17*17:
+				img.Set(x, y, fg)
+			case r2 <= 9*9:
+				img.Set(x, y, fg)
+			}
+		}
+	}
+	var buf bytes.Buffer
+	require.NoError(t, png.Encode(&buf, img))
+	return &brandkits.Image{Format: "png", Data: buf.Bytes(), Width: w, Height: h}
+}
+
+// pdfTTheme builds a theme by hand; edit changes the kit's layout first.
+func pdfTTheme(t testing.TB, edit func(*brandkits.Kit)) *theme {
+	t.Helper()
+	primary := rgb{0x1f, 0x3a, 0x5f}
+	kit := &brandkits.Kit{
+		Name: "harbour",
+		Typography: brandkits.Typography{
+			HeadingFamily: "noto-serif", BodyFamily: "noto-sans",
+			BaseSize: 9.5, HeadingSize: 22, SmallSize: 7.5, LineHeight: 1.45,
+		},
+		Layout: brandkits.Layout{
+			Paper:        "A4",
+			Margins:      brandkits.Margins{Top: 20, Right: 20, Bottom: 20, Left: 25},
+			Header:       brandkits.Header{Style: "band", LogoPosition: "left", LogoWidth: 36},
+			AddressBlock: "din5008b",
+			Table:        brandkits.Table{Zebra: true, Rules: "horizontal"},
+			Footer:       brandkits.Footer{PageNumbers: true},
+		},
+		Logo: pdfTLogo(t, rgb{0xff, 0xff, 0xff}),
+	}
+	if edit != nil {
+		edit(kit)
+	}
+	th := &theme{
+		kit:        kit,
+		primary:    primary,
+		secondary:  rgb{0x5b, 0x7d, 0x99},
+		accent:     rgb{0xc2, 0x41, 0x0c},
+		text:       rgb{0x1d, 0x23, 0x2b},
+		muted:      rgb{0x6b, 0x72, 0x80},
+		background: rgb{0xff, 0xff, 0xff},
+		heading:    pdfTFamily(t, "noto-serif", "NotoSerif"),
+		body:       pdfTFamily(t, "noto-sans", "NotoSans"),
+		pageW:      210, pageH: 297,
+		marginTop: kit.Layout.Margins.Top, marginRight: kit.Layout.Margins.Right,
+		marginBottom: kit.Layout.Margins.Bottom, marginLeft: kit.Layout.Margins.Left,
+	}
+	if kit.Layout.Paper == "Letter" {
+		th.pageW, th.pageH = 215.9, 279.4
+	}
+	return th
+}
+
+// pdfTInvoice is an invoice with rows lines, long descriptions among them.
+func pdfTInvoice(rows int) *view {
+	const nbsp = "\u00a0"
+	t := &table{Columns: []column{
+		{Label: "Pos.", Align: alignRight, Width: 0.07},
+		{Label: "Description", Width: 0.47},
+		{Label: "Qty", Align: alignRight, Width: 0.1},
+		{Label: "Unit price", Align: alignRight, Width: 0.13},
+		{Label: "VAT", Align: alignRight, Width: 0.08},
+		{Label: "Amount", Align: alignRight, Width: 0.15},
+	}}
+	for i := 1; i <= rows; i++ {
+		desc := fmt.Sprintf("Single-origin espresso beans, %d kg bag", i%5+1)
+		if i%7 == 3 {
+			desc = "Barista training workshop for two people, including a tasting of three roasts, milk texturing and latte art basics (half day)"
+		}
+		t.Rows = append(t.Rows, []string{
+			fmt.Sprint(i), desc, fmt.Sprintf("%d", i%4+1), "€" + nbsp + "18.50", "19" + nbsp + "%",
+			fmt.Sprintf("€"+nbsp+"%d.00", (i%4+1)*18),
+		})
+	}
+	body := parseMarkdown("Thank you for your order. **Roasting dates** are printed on every bag; " +
+		"see [our storage guide](https://harbour.example/storage) for tips.\n\n" +
+		"Returns are accepted within *30 days* as unopened bags.")
+	return &view{
+		Kind: TypeInvoice, Title: "Invoice", Lang: "en-GB",
+		Meta: meta{
+			Title: "Invoice 2026-0042", Author: "Harbour Coffee Roasters Ltd",
+			Subject: "Invoice 2026-0042 for Ada Lovelace", Keywords: "invoice 2026-0042",
+			Creator: "Livery", Date: MustDate("2026-11-02"), Kit: "harbour@3 sha256:abcd",
+		},
+		SenderLine: "Harbour Coffee Roasters Ltd · 12 Quay Street · Bristol BS1 4DJ",
+		Recipient:  []string{"Ada Lovelace", "Analytical Engines Ltd", "1 St James's Square", "London SW1Y 4JU", "United Kingdom"},
+		Brand:      "Harbour Coffee",
+		BrandInfo:  []string{"Harbour Coffee Roasters Ltd", "12 Quay Street, Bristol BS1 4DJ", "hello@harbour.example", "+44 117 496 0000"},
+		Info: []pair{
+			{"Invoice no.", "2026-0042"}, {"Invoice date", "2 November 2026"},
+			{"Due date", "16 November 2026"}, {"Customer no.", "C-1042"}, {"VAT ID", "GB123456789"},
+		},
+		Greeting: "Dear Ms Lovelace,",
+		Intro:    "Thank you for your order. We invoice you for the following items:",
+		Table:    t,
+		Totals: []totalRow{
+			{Label: "Subtotal", Value: "€" + nbsp + "1,998.00"},
+			{Label: "VAT 19" + nbsp + "%", Value: "€" + nbsp + "379.62"},
+			{Label: "Total due", Value: "€" + nbsp + "2,377.62", Strong: true},
+		},
+		TaxNote: "Delivery date equals invoice date unless stated otherwise.",
+		PayBy:   "Please pay €" + nbsp + "2,377.62 by 16 November 2026.",
+		Payment: []pair{
+			{"IBAN", "GB33 BUKB 2020 1555 5555 55"}, {"BIC", "BUKBGB22"},
+			{"Reference", "2026-0042"}, {"Terms", "14 days net"},
+		},
+		Body:      body,
+		SignOff:   "Kind regards,",
+		Signature: "Your Harbour Coffee team",
+		Footer: []string{
+			"Harbour Coffee Roasters Ltd · Registered in England and Wales No. 01234567 · VAT GB123456789",
+			"Barclays · IBAN GB33 BUKB 2020 1555 5555 55 · BIC BUKBGB22",
+		},
+		PageLabel: "Page {page} of {pages}",
+	}
+}
+
+// pdfTNotice is a notice with every kind of markdown block, facts and an action.
+func pdfTNotice() *view {
+	body := parseMarkdown(`We are changing the terms of your **coffee subscription** from 1 January 2027. Nothing changes for you *unless you want it to*.
+
+## What changes
+
+1. Deliveries move from Tuesday to Thursday.
+2. The price of the 1 kg bag rises by €0.80.
+3. You can pause for up to ` + "`8 weeks`" + ` a year.
+
+- Free delivery stays.
+- Cancel any time: see [your account](https://harbour.example/account).
+
+| Plan | Now | From January |
+|:--|--:|--:|
+| Weekly | €17.20 | €18.00 |
+| Fortnightly | €17.90 | €18.70 |
+
+> Prices include VAT at the standard rate.
+
+---
+
+### Questions?
+
+Write to hello@harbour.example or call us.`)
+	return &view{
+		Kind: TypeNotice, Title: "Changes to your subscription", Subtitle: "Policy change", Lang: "en-GB",
+		Meta: meta{
+			Title: "Changes to your subscription", Author: "Harbour Coffee Roasters Ltd",
+			Date: MustDate("2026-11-02"), Kit: "harbour (unpublished)",
+		},
+		SenderLine: "Harbour Coffee Roasters Ltd · 12 Quay Street · Bristol BS1 4DJ",
+		Recipient:  []string{"Ada Lovelace", "1 St James's Square", "London SW1Y 4JU"},
+		Brand:      "Harbour Coffee",
+		BrandInfo:  []string{"12 Quay Street, Bristol BS1 4DJ", "hello@harbour.example"},
+		Info:       []pair{{"Date", "2 November 2026"}, {"Reference", "SUB-77"}},
+		Greeting:   "Dear Ms Lovelace,",
+		Body:       body,
+		Facts: []pair{
+			{"Effective from", "1 January 2027"}, {"Plan", "Weekly, 1 kg"},
+			{"New price", "€18.00 per delivery"},
+		},
+		Action:    &link{Label: "Review your subscription", URL: "https://harbour.example/account/subscription"},
+		SignOff:   "Kind regards,",
+		Signature: "Your Harbour Coffee team",
+		Footer:    []string{"Harbour Coffee Roasters Ltd · Registered in England and Wales No. 01234567"},
+		PageLabel: "Page {page} of {pages}",
+	}
+}
+
+// mustDrawPDF renders v with th. With LIVERY_PDF_OUT set to a directory, it
+// also writes the PDF there, named after the test, for looking at.
+func mustDrawPDF(t testing.TB, th *theme, v *view) []byte {
+	t.Helper()
+	r := &Renderer{kit: th.kit, theme: th}
+	out, err := r.pdf(v)
+	require.NoError(t, err)
+	require.True(t, bytes.HasPrefix(out, []byte("%PDF-")), "PDF header")
+	if dir := os.Getenv("LIVERY_PDF_OUT"); dir != "" {
+		name := regexp.MustCompile(`[^A-Za-z0-9]+`).ReplaceAllString(t.Name(), "_") + ".pdf"
+		require.NoError(t, os.WriteFile(filepath.Join(dir, name), out, 0o644))
+	}
+	return out
+}
+
+// popplerTool returns the path of a poppler tool, skipping the test when it
+// is missing, except in CI, where the tools must be there.
+func popplerTool(t testing.TB, name string) string {
+	t.Helper()
+	p, err := exec.LookPath(name)
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("%s not installed (apt-get install poppler-utils)", name)
+		}
+		t.Skipf("%s not installed (apt-get install poppler-utils): skipping the PDF text checks", name)
+	}
+	return p
+}
+
+// pdfPages extracts the text of every page with pdftotext -layout.
+func pdfPages(t testing.TB, pdf []byte) []string {
+	t.Helper()
+	tool := popplerTool(t, "pdftotext")
+	f := filepath.Join(t.TempDir(), "doc.pdf")
+	require.NoError(t, os.WriteFile(f, pdf, 0o644))
+	out, err := exec.Command(tool, "-layout", "-enc", "UTF-8", f, "-").Output()
+	require.NoError(t, err, "pdftotext")
+	pages := strings.Split(string(out), "\f")
+	if len(pages) > 0 && strings.TrimSpace(pages[len(pages)-1]) == "" {
+		pages = pages[:len(pages)-1]
+	}
+	return pages
+}
+
+// pdfInfo returns pdfinfo's key/value lines.
+func pdfInfo(t testing.TB, pdf []byte) map[string]string {
+	t.Helper()
+	tool := popplerTool(t, "pdfinfo")
+	f := filepath.Join(t.TempDir(), "doc.pdf")
+	require.NoError(t, os.WriteFile(f, pdf, 0o644))
+	out, err := exec.Command(tool, "-enc", "UTF-8", f).Output()
+	require.NoError(t, err, "pdfinfo")
+	m := map[string]string{}
+	for _, line := range strings.Split(string(out), "\n") {
+		if k, v, ok := strings.Cut(line, ":"); ok {
+			m[k] = strings.TrimSpace(v)
+		}
+	}
+	return m
+}
+
+// pdfWord is a word pdftotext found, with its box in points.
+type pdfWord struct {
+	text                   string
+	xMin, yMin, xMax, yMax float64
+}
+
+var pdfWordRE = regexp.MustCompile(`<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>`)
+
+// pdfWords returns the words of every page with their boxes.
+func pdfWords(t testing.TB, pdf []byte) [][]pdfWord {
+	t.Helper()
+	tool := popplerTool(t, "pdftotext")
+	f := filepath.Join(t.TempDir(), "doc.pdf")
+	require.NoError(t, os.WriteFile(f, pdf, 0o644))
+	out, err := exec.Command(tool, "-bbox", "-enc", "UTF-8", f, "-").Output()
+	require.NoError(t, err, "pdftotext -bbox")
+	var pages [][]pdfWord
+	for _, page := range strings.Split(string(out), "<page ")[1:] {
+		var words []pdfWord
+		for _, m := range pdfWordRE.FindAllStringSubmatch(page, -1) {
+			w := pdfWord{text: m[5]}
+			fmt.Sscan(m[1]+" "+m[2]+" "+m[3]+" "+m[4], &w.xMin, &w.yMin, &w.xMax, &w.yMax)
+			words = append(words, w)
+		}
+		pages = append(pages, words)
+	}
+	return pages
+}
+
+// assertNoPDFOverlap fails for two words drawn over each other. Boxes span the
+// font's whole em, so only their middle counts: tight leading is not overlap.
+func assertNoPDFOverlap(t *testing.T, pdf []byte) {
+	t.Helper()
+	pages := pdfWords(t, pdf)
+	require.NotEmpty(t, pages)
+	for p, words := range pages {
+		require.NotEmpty(t, words, "page %d has no words", p+1)
+		for i, a := range words {
+			for _, b := range words[i+1:] {
+				ah, bh := (a.yMax-a.yMin)*0.25, (b.yMax-b.yMin)*0.25
+				x := min(a.xMax, b.xMax) - max(a.xMin, b.xMin)
+				y := min(a.yMax-ah, b.yMax-bh) - max(a.yMin+ah, b.yMin+bh)
+				if x > 0.5 && y > 0.5 {
+					t.Errorf("page %d: %q overlaps %q", p+1, a.text, b.text)
+				}
+			}
+		}
+	}
+}
+
+// pdfSquash collapses runs of spaces so checks do not depend on column layout.
+func pdfSquash(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+func TestPDFInvoiceLayouts(t *testing.T) {
+	tests := []struct {
+		name string
+		edit func(*brandkits.Kit)
+		rows int
+	}{
+		{name: "band din5008b 60 rows", rows: 60},
+		{name: "band din5008a logo right", rows: 8, edit: func(k *brandkits.Kit) {
+			k.Layout.AddressBlock, k.Layout.Header.LogoPosition = "din5008a", "right"
+		}},
+		{name: "minimal letter us10 grid", rows: 30, edit: func(k *brandkits.Kit) {
+			k.Layout.Paper, k.Layout.AddressBlock = "Letter", "us10"
+			k.Layout.Header.Style, k.Layout.Table.Rules, k.Layout.Table.Zebra = "minimal", "grid", false
+			k.Logo = pdfTLogo(t, rgb{0x1f, 0x3a, 0x5f})
+		}},
+		{name: "centered no window no logo", rows: 3, edit: func(k *brandkits.Kit) {
+			k.Layout.Header.Style, k.Layout.Header.LogoPosition, k.Layout.AddressBlock = "centered", "center", "none"
+			k.Layout.Table.Rules = "none"
+			k.Logo = nil
+		}},
+		{name: "band center logo", rows: 3, edit: func(k *brandkits.Kit) {
+			k.Layout.Header.LogoPosition = "center"
+		}},
+		{name: "minimal no logo", rows: 3, edit: func(k *brandkits.Kit) {
+			k.Layout.Header.Style = "minimal"
+			k.Logo = nil
+		}},
+		{name: "minimal din5008a logo right", rows: 3, edit: func(k *brandkits.Kit) {
+			k.Layout.Header.Style, k.Layout.Header.LogoPosition, k.Layout.AddressBlock = "minimal", "right", "din5008a"
+			k.Logo = pdfTLogo(t, rgb{0x1f, 0x3a, 0x5f})
+		}},
+		{name: "centered din5008a", rows: 3, edit: func(k *brandkits.Kit) {
+			k.Layout.Header.Style, k.Layout.Header.LogoPosition, k.Layout.AddressBlock = "centered", "center", "din5008a"
+			k.Logo = pdfTLogo(t, rgb{0x1f, 0x3a, 0x5f})
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			th := pdfTTheme(t, tt.edit)
+			v := pdfTInvoice(tt.rows)
+			out := mustDrawPDF(t, th, v)
+			assertNoPDFOverlap(t, out)
+			pages := pdfPages(t, out)
+			require.NotEmpty(t, pages)
+			all := pdfSquash(strings.Join(pages, "\n"))
+			for _, want := range []string{
+				"Invoice", "Ada Lovelace", "London SW1Y 4JU", "Invoice no. 2026-0042",
+				"Dear Ms Lovelace,", "Total due € 2,377.62", "Please pay € 2,377.62 by 16 November 2026.",
+				"GB33 BUKB 2020 1555 5555 55", "Roasting dates", "our storage guide",
+				"Your Harbour Coffee team", "Registered in England and Wales",
+				"Barista training workshop for two people",
+			} {
+				assert.Contains(t, all, want)
+			}
+			n := len(pages)
+			for i, p := range pages {
+				assert.Contains(t, pdfSquash(p), fmt.Sprintf("Page %d of %d", i+1, n), "page %d", i+1)
+			}
+			for i, p := range pages[1:] {
+				if strings.Contains(p, "Pos.") || i+2 < n {
+					// Every page the table runs onto starts with its header.
+					assert.Contains(t, pdfSquash(p), "Pos. Description Qty Unit price VAT Amount", "page %d", i+2)
+				}
+			}
+			if tt.rows >= 60 {
+				assert.Greater(t, n, 1)
+				assert.Contains(t, pdfSquash(pages[1]), "Pos. Description Qty Unit price VAT Amount")
+				assert.Contains(t, pdfSquash(pages[0]), "Page 1 of "+fmt.Sprint(n))
+			}
+			// No row is cut: every position number appears exactly once.
+			for i := 1; i <= tt.rows; i++ {
+				re := regexp.MustCompile(fmt.Sprintf(`(?m)^\s*%d\s+(Single|Barista)`, i))
+				assert.Len(t, re.FindAllString(strings.Join(pages, "\n"), -1), 1, "row %d", i)
+			}
+		})
+	}
+}
+
+func TestPDFNotice(t *testing.T) {
+	th := pdfTTheme(t, nil)
+	out := mustDrawPDF(t, th, pdfTNotice())
+	assertNoPDFOverlap(t, out)
+	all := pdfSquash(strings.Join(pdfPages(t, out), "\n"))
+	for _, want := range []string{
+		"Changes to your subscription", "Policy change", "What changes",
+		"1. Deliveries move from Tuesday to Thursday.", "3. You can pause for up to 8 weeks a year.",
+		"• Free delivery stays.", "Plan Now From January", "Weekly €17.20 €18.00",
+		"Prices include VAT at the standard rate.", "Questions?",
+		"Effective from 1 January 2027", "New price €18.00 per delivery",
+		"Review your subscription", "https://harbour.example/account/subscription",
+		"Kind regards,", "Page 1 of",
+	} {
+		assert.Contains(t, all, want)
+	}
+	// Links are clickable: URI actions are written uncompressed.
+	for _, url := range []string{"https://harbour.example/account", "https://harbour.example/account/subscription"} {
+		assert.Contains(t, string(out), "/URI ("+url+")")
+	}
+}
+
+func TestPDFMetadata(t *testing.T) {
+	th := pdfTTheme(t, nil)
+	info := pdfInfo(t, mustDrawPDF(t, th, pdfTInvoice(3)))
+	tests := []struct{ key, want string }{
+		{"Title", "Invoice 2026-0042"},
+		{"Author", "Harbour Coffee Roasters Ltd"},
+		{"Subject", "Invoice 2026-0042 for Ada Lovelace"},
+		{"Keywords", "invoice 2026-0042 kit:harbour@3 sha256:abcd"},
+		{"Creator", "Livery"},
+		{"Page size", "595.28 x 841.89 pts (A4)"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.key, func(t *testing.T) {
+			assert.Equal(t, tt.want, info[tt.key])
+		})
+	}
+	assert.Contains(t, info["CreationDate"], "2026")
+}
+
+func TestPDFDeterministic(t *testing.T) {
+	th := pdfTTheme(t, nil)
+	a := mustDrawPDF(t, th, pdfTInvoice(25))
+	b := mustDrawPDF(t, th, pdfTInvoice(25))
+	assert.Equal(t, a, b)
+	// No clock: a view without a valid date still gives the same bytes.
+	v := pdfTNotice()
+	v.Meta.Date = Date{}
+	assert.Equal(t, mustDrawPDF(t, th, v), mustDrawPDF(t, th, v))
+}
+
+func TestPDFBackgroundAndPaper(t *testing.T) {
+	tests := []struct {
+		name  string
+		paper string
+		bg    rgb
+		size  string
+	}{
+		{"a4 white", "A4", rgb{255, 255, 255}, "595.28 x 841.89"},
+		{"letter cream", "Letter", rgb{0xfb, 0xf7, 0xf0}, "612 x 792"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			th := pdfTTheme(t, func(k *brandkits.Kit) { k.Layout.Paper = tt.paper })
+			th.background = tt.bg
+			out := mustDrawPDF(t, th, pdfTInvoice(50))
+			assert.Contains(t, pdfInfo(t, out)["Page size"], tt.size)
+			assert.Greater(t, len(pdfPages(t, out)), 1)
+		})
+	}
+}
+
+func TestPDFWithoutOptionalParts(t *testing.T) {
+	th := pdfTTheme(t, func(k *brandkits.Kit) { k.Logo = nil })
+	v := &view{Kind: TypeNotice, Title: "Notice", Meta: meta{Date: MustDate("2026-01-01")}}
+	pages := pdfPages(t, mustDrawPDF(t, th, v))
+	require.Len(t, pages, 1)
+	assert.Contains(t, pages[0], "Notice")
+	assert.NotContains(t, pages[0], "Page")
+}
+
+func TestPDFFontsRejected(t *testing.T) {
+	tests := []struct {
+		name string
+		edit func(*theme)
+	}{
+		{"cff program", func(th *theme) { th.body.Regular = append([]byte("OTTO"), make([]byte, 64)...) }},
+		{"woff heading", func(th *theme) { th.heading.Bold = append([]byte("wOFF"), th.heading.Bold...) }},
+		{"empty body", func(th *theme) { th.body.Regular = nil }},
+		{"garbage", func(th *theme) { th.body.Bold = bytes.Repeat([]byte{0, 1, 0, 0}, 8) }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			th := pdfTTheme(t, nil)
+			tt.edit(th)
+			r := &Renderer{kit: th.kit, theme: th}
+			_, err := r.pdf(pdfTInvoice(2))
+			assert.Error(t, err)
+		})
+	}
+}
+
+func TestPDFLayoutText(t *testing.T) {
+	th := pdfTTheme(t, nil)
+	v := &view{}
+	pdf, err := (&Renderer{kit: th.kit, theme: th}).newFPDF(v)
+	require.NoError(t, err)
+	d := newPDFDraw(pdf, th, v)
+	st := d.bodyStyle()
+	w := func(s string, bold bool) float64 { return d.textWidth(st, inline{Bold: bold}, s) }
+	tests := []struct {
+		name  string
+		runs  []inline
+		width float64
+		want  []string // nil: the word is cut into several lines
+	}{
+		{"fits", pdfPlain("one two three"), 100, []string{"one two three"}},
+		{"wraps at spaces", pdfPlain("one two three"), w("one two", false) + 0.1, []string{"one two", "three"}},
+		{"spaces collapse", pdfPlain("  one   two  "), 100, []string{"one two"}},
+		{"hard break", pdfPlain("one\ntwo"), 100, []string{"one", "two"}},
+		{
+			"glued runs stay together",
+			[]inline{{Text: "see "}, {Text: "bold", Bold: true}, {Text: ", then"}},
+			w("bold", true) + w(",", false) + 0.5,
+			[]string{"see", "bold,", "then"},
+		},
+		{"long word cut", pdfPlain("abcdefghijklmnopqrstuvwxyz"), 20, nil},
+		{"code indent kept", []inline{{Text: "a\n  b", Code: true}}, 100, []string{"a", "\u00a0\u00a0b"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			lines := d.layout(tt.runs, tt.width, st)
+			var got []string
+			for _, ln := range lines {
+				prevEnd := -1.0
+				s := ""
+				for _, p := range ln.pieces {
+					if prevEnd >= 0 && p.x > prevEnd+0.01 {
+						s += " "
+					}
+					s += p.text
+					prevEnd = p.x + p.w
+				}
+				got = append(got, s)
+				assert.LessOrEqual(t, ln.w, tt.width+0.01, "line %q too wide", s)
+			}
+			if tt.want != nil {
+				assert.Equal(t, tt.want, got)
+			} else {
+				assert.Equal(t, "abcdefghijklmnopqrstuvwxyz", strings.Join(got, ""))
+				assert.Greater(t, len(got), 1)
+			}
+		})
+	}
+}
+
+func BenchmarkPDFInvoice(b *testing.B) {
+	th := pdfTTheme(b, nil)
+	r := &Renderer{kit: th.kit, theme: th}
+	v := pdfTInvoice(20)
+	for b.Loop() {
+		if _, err := r.pdf(v); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func TestPDFLongTextIsKept(t *testing.T) {
+	long := strings.Repeat("Registered office: 12 Quay Street, Bristol BS1 4DJ. ", 5) + "END-OF-FOOTER"
+	th := pdfTTheme(t, nil)
+	v := pdfTInvoice(45)
+	v.Footer = []string{long}
+	v.Recipient[2] = "Flat 4, The Very Long Building Name, 1 St James's Square Extension Road"
+	v.Table.Rows[0][1] = "Supercalifragilisticexpialidocious-espresso-blend-with-an-unbreakable-name-0123456789"
+	pages := pdfPages(t, mustDrawPDF(t, th, v))
+	for i, p := range pages {
+		assert.Contains(t, p, "END-OF-FOOTER", "page %d", i+1)
+	}
+	all := strings.Join(pages, "")
+	// The unbreakable word is cut between characters, nothing lost.
+	assert.Contains(t, all, "Supercalifragilisticexpialidocious")
+	assert.Contains(t, all, "unbreakable-name-0123456789")
+	assert.Contains(t, pdfSquash(all), "Flat 4, The Very Long Building Name")
+}

@@ -1,0 +1,279 @@
+package render
+
+// gridCol is a table column's width in mm and alignment.
+type gridCol struct {
+	w     float64
+	align align
+}
+
+// gridStyle is how a table is drawn.
+type gridStyle struct {
+	size, headSize float64 // pt
+	headFill       *rgb    // nil: no header fill, a rule under the header instead
+	headText       rgb
+	zebra          *rgb   // nil: no zebra rows
+	rules          string // none, horizontal, grid
+	ruleColor      rgb
+	padX, padY     float64
+}
+
+// grid draws a table at the current position. Rows never split: a row that
+// does not fit goes to the next page, under a repeated header.
+func (d *pdfDraw) grid(cols []gridCol, header [][]inline, rows [][][]inline, gs gridStyle) {
+	pdf := d.pdf
+	total := 0.0
+	for _, c := range cols {
+		total += c.w
+	}
+	x0 := d.left
+	body := d.bodyStyle()
+	body.size = gs.size
+	head := textStyle{family: d.bodyFont, size: gs.headSize, color: gs.headText, bold: true}
+
+	type laid struct {
+		cells [][]textLine
+		h     float64
+	}
+	layRow := func(cells [][]inline, st textStyle) laid {
+		var r laid
+		lines := 1
+		for i, c := range cols {
+			var cell []inline
+			if i < len(cells) {
+				cell = cells[i]
+			}
+			ls := d.layout(cell, c.w-2*gs.padX, st)
+			r.cells = append(r.cells, ls)
+			lines = max(lines, len(ls))
+		}
+		r.h = float64(lines)*d.lineHeight(st) + 2*gs.padY
+		return r
+	}
+	drawRow := func(r laid, st textStyle, fill *rgb, isHead bool) {
+		y := d.y()
+		if fill != nil {
+			d.fillColor(*fill)
+			pdf.Rect(x0, y, total, r.h, "F")
+		}
+		lh := d.lineHeight(st)
+		x := x0
+		for i, c := range cols {
+			for j, ln := range r.cells[i] {
+				lx := x + gs.padX + alignOffset(pdfAlign(c.align), c.w-2*gs.padX, ln.w)
+				d.drawLine(ln, lx, y+gs.padY+float64(j)*lh, st)
+			}
+			x += c.w
+		}
+		d.drawColor(gs.ruleColor)
+		pdf.SetLineWidth(0.2)
+		switch {
+		case gs.rules == "grid" && !(isHead && gs.headFill != nil):
+			x = x0
+			for _, c := range cols {
+				pdf.Rect(x, y, c.w, r.h, "D")
+				x += c.w
+			}
+		case isHead && gs.headFill == nil:
+			d.drawColor(d.th.text)
+			pdf.SetLineWidth(0.3)
+			pdf.Line(x0, y+r.h, x0+total, y+r.h)
+		case gs.rules == "horizontal" && !isHead:
+			pdf.Line(x0, y+r.h, x0+total, y+r.h)
+		}
+		d.setY(y + r.h)
+	}
+
+	var hd laid
+	if len(header) > 0 {
+		hd = layRow(header, head)
+	}
+	drawHead := func() {
+		if len(header) > 0 {
+			drawRow(hd, head, gs.headFill, true)
+		}
+	}
+	laidRows := make([]laid, len(rows))
+	for i, r := range rows {
+		laidRows[i] = layRow(r, body)
+	}
+	first := 0.0
+	if len(laidRows) > 0 {
+		first = laidRows[0].h
+	}
+	// Never leave a header alone at the foot of a page.
+	d.ensure(hd.h + first)
+	drawHead()
+	d.tableHeader = drawHead
+	for i, r := range laidRows {
+		d.ensure(r.h)
+		var fill *rgb
+		if gs.zebra != nil && i%2 == 1 {
+			fill = gs.zebra
+		}
+		drawRow(r, body, fill, false)
+	}
+	d.tableHeader = nil
+}
+
+// pdfAlign is a for alignOffset.
+func pdfAlign(a align) byte {
+	if a == alignRight {
+		return 'R'
+	}
+	return 'L'
+}
+
+// invoiceTable draws the invoice lines.
+func (d *pdfDraw) invoiceTable() {
+	t := d.v.Table
+	if t == nil || len(t.Columns) == 0 {
+		return
+	}
+	share := 0.0
+	for _, c := range t.Columns {
+		share += c.Width
+	}
+	cols := make([]gridCol, len(t.Columns))
+	header := make([][]inline, len(t.Columns))
+	for i, c := range t.Columns {
+		w := 1 / float64(len(t.Columns))
+		if share > 0 {
+			w = c.Width / share
+		}
+		cols[i] = gridCol{w: w * d.width, align: c.Align}
+		header[i] = pdfPlain(c.Label)
+	}
+	rows := make([][][]inline, len(t.Rows))
+	for i, r := range t.Rows {
+		rows[i] = make([][]inline, len(r))
+		for j, cell := range r {
+			rows[i][j] = pdfPlain(cell)
+		}
+	}
+	th := d.th
+	lay := th.kit.Layout.Table
+	fill := th.primary
+	gs := gridStyle{
+		size: d.base * 0.95, headSize: d.base * 0.85,
+		headFill: &fill, headText: d.onColor(th.primary),
+		rules: lay.Rules, ruleColor: d.tint(th.muted, 0.3),
+		padX: 2.5, padY: 2.1,
+	}
+	if lay.Zebra {
+		z := d.tint(th.primary, 0.06)
+		gs.zebra = &z
+	}
+	d.gap(4)
+	d.grid(cols, header, rows, gs)
+}
+
+// totals draws the totals under the table, right-aligned with its amount
+// column. The block never splits.
+func (d *pdfDraw) totals() {
+	rows := d.v.Totals
+	if len(rows) == 0 {
+		return
+	}
+	pdf, th := d.pdf, d.th
+	w := d.width * 0.45
+	if t := d.v.Table; t != nil && len(t.Columns) >= 2 {
+		n := len(t.Columns)
+		w = max(w, (t.Columns[n-1].Width+t.Columns[n-2].Width)*d.width)
+	}
+	w = min(w, d.width)
+	x := d.right - w
+	st := d.bodyStyle()
+	lh := d.lh(st.size) + 1.2
+	strong := st
+	strong.size = d.base * 1.2
+	strong.bold = true
+	strong.color = th.primary
+	slh := d.lh(strong.size) + 1.5
+	h := 3.0
+	for _, r := range rows {
+		if r.Strong {
+			h += slh + 3
+		} else {
+			h += lh
+		}
+	}
+	d.ensure(h)
+	d.setY(d.y() + 3)
+	for _, r := range rows {
+		s, rh := st, lh
+		if r.Strong {
+			s, rh = strong, slh
+			d.setY(d.y() + 1.5)
+			d.drawColor(th.primary)
+			pdf.SetLineWidth(0.4)
+			pdf.Line(x, d.y(), d.right, d.y())
+			d.setY(d.y() + 1.5)
+		}
+		y := d.y()
+		label := d.layout(pdfPlain(r.Label), w*0.6, s)
+		value := d.layout(pdfPlain(r.Value), w*0.6, s)
+		if !r.Strong {
+			s.color = th.muted
+		}
+		d.drawLine(label[0], x+2.5, y, s)
+		s.color = st.color
+		if r.Strong {
+			s.color = th.primary
+		}
+		d.drawLine(value[0], d.right-2.5-value[0].w, y, s)
+		d.setY(y + rh)
+	}
+}
+
+// markdownTable draws a GFM table from markdown, full width, columns sized by
+// their content.
+func (d *pdfDraw) markdownTable(b block) {
+	n := len(b.Header)
+	for _, r := range b.Rows {
+		n = max(n, len(r))
+	}
+	if n == 0 {
+		return
+	}
+	st := d.bodyStyle()
+	st.size = d.base * 0.95
+	natural := make([]float64, n)
+	measure := func(cells [][]inline, bold bool) {
+		for i, c := range cells {
+			w := 0.0
+			for _, in := range c {
+				s := st
+				s.bold = bold
+				w += d.textWidth(s, in, in.Text)
+			}
+			natural[i] = max(natural[i], w)
+		}
+	}
+	measure(b.Header, true)
+	for _, r := range b.Rows {
+		measure(r, false)
+	}
+	sum := 0.0
+	for i := range natural {
+		natural[i] = min(max(natural[i]+10, 18), d.width) // padding and air
+		sum += natural[i]
+	}
+	cols := make([]gridCol, n)
+	for i := range cols {
+		cols[i].w = natural[i]
+		if sum > d.width {
+			cols[i].w = natural[i] / sum * d.width
+		}
+		if i < len(b.Aligns) {
+			cols[i].align = b.Aligns[i]
+		}
+	}
+	fill := d.tint(d.th.primary, 0.08)
+	gs := gridStyle{
+		size: st.size, headSize: st.size,
+		headFill: &fill, headText: d.th.text,
+		rules: "horizontal", ruleColor: d.tint(d.th.muted, 0.3),
+		padX: 2.5, padY: 1.6,
+	}
+	d.grid(cols, b.Header, b.Rows, gs)
+}

@@ -1,4 +1,0 @@
-package render
-
-// STUB: replaced by locale.go (locale helper).
-type locale struct{}
