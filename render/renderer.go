@@ -32,6 +32,7 @@ type Output struct {
 type Renderer struct {
 	kit   *brandkits.Kit
 	theme *theme
+	fix   *brandkits.Fixer // casing rule and vocabulary, indexed once
 }
 
 // New prepares kit for rendering. It fails when the kit cannot be drawn (a font
@@ -41,7 +42,7 @@ func New(kit *brandkits.Kit) (*Renderer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("prepare kit %q: %w", kit.Name, err)
 	}
-	return &Renderer{kit: kit, theme: th}, nil
+	return &Renderer{kit: kit, theme: th, fix: brandkits.NewFixer(kit)}, nil
 }
 
 // Kit returns the kit the renderer was prepared with.

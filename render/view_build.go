@@ -139,7 +139,7 @@ func (r *Renderer) invoiceView(inv *Invoice) (*view, error) {
 		}
 		price := l.UnitPrice.Dec()
 		row := []string{
-			kit.FixText(l.Description),
+			r.fix.FixText(l.Description),
 			qty,
 			loc.Money(price, cur, max(c.Digits, -int(price.Exponent()))),
 			loc.Percent(l.TaxRate.Dec()),
@@ -179,7 +179,7 @@ func (r *Renderer) invoiceView(inv *Invoice) (*view, error) {
 	}
 
 	v.Meta.Title = v.Title + " " + inv.Number
-	v.Meta.Subject = v.Title + " " + inv.Number + " – " + r.kit.FixName(inv.Buyer.Name)
+	v.Meta.Subject = v.Title + " " + inv.Number + " – " + r.fix.FixName(inv.Buyer.Name)
 	v.Meta.Keywords = strings.Join(nonBlank(docKey, inv.Number, inv.Buyer.CustomerNumber), ", ")
 	v.Meta.Date = inv.IssueDate
 	summary := v.Brand + ": " + v.Title + " " + inv.Number + ", " + kit.Label(totalKey) + " " + total
@@ -202,7 +202,7 @@ func (r *Renderer) paymentPairs(inv *Invoice, credit bool) []pair {
 		if p.IBAN != "" {
 			iban, bic = p.IBAN, p.BIC
 		}
-		terms, ref = kit.FixText(p.Terms), p.Reference
+		terms, ref = r.fix.FixText(p.Terms), p.Reference
 	}
 	var out []pair
 	if ref != "" {
@@ -225,7 +225,7 @@ func (r *Renderer) noticeView(n *Notice) (*view, error) {
 	kit := r.kit
 	v := &view{Kind: TypeNotice}
 	r.common(v, nil)
-	v.Title = kit.FixText(n.Subject)
+	v.Title = r.fix.FixText(n.Subject)
 	v.Recipient = r.recipientLines(n.Recipient)
 	v.Info = append(v.Info, pair{kit.Label("date"), r.date(n.Date)})
 	if n.Reference != "" {
@@ -240,13 +240,13 @@ func (r *Renderer) noticeView(n *Notice) (*view, error) {
 	v.SignOff = kit.SignOff(keys, person)
 	v.Body = r.fixBlocks(parseMarkdown(n.Body))
 	for _, f := range n.Facts {
-		v.Facts = append(v.Facts, pair{kit.FixText(f.Label), kit.FixText(f.Value)})
+		v.Facts = append(v.Facts, pair{r.fix.FixText(f.Label), r.fix.FixText(f.Value)})
 	}
 	if n.Action != nil {
-		v.Action = &link{Label: kit.FixText(n.Action.Label), URL: n.Action.URL}
+		v.Action = &link{Label: r.fix.FixText(n.Action.Label), URL: n.Action.URL}
 	}
 	v.Meta.Title = v.Title
-	v.Meta.Subject = v.Title + " – " + kit.FixName(n.Recipient.Name)
+	v.Meta.Subject = v.Title + " – " + r.fix.FixName(n.Recipient.Name)
 	v.Meta.Keywords = strings.Join(nonBlank("notice", n.Kind, n.Reference, n.Recipient.CustomerNumber), ", ")
 	v.Meta.Date = n.Date
 	summary := v.Brand + ": " + v.Title
@@ -263,22 +263,21 @@ func (r *Renderer) recipientLines(p Recipient) []string {
 	kit := r.kit
 	var out []string
 	if p.Company != "" {
-		out = append(out, kit.FixName(p.Company))
+		out = append(out, r.fix.FixName(p.Company))
 	}
 	if p.Name != "" {
-		out = append(out, kit.FixName(p.Name))
+		out = append(out, r.fix.FixName(p.Name))
 	}
 	return append(out, r.addressLines(p.Address, kit.Identity.Country)...)
 }
 
 // addressLines formats an address for mail sent from the home country.
 func (r *Renderer) addressLines(a Address, home string) []string {
-	kit := r.kit
 	var out []string
 	for _, l := range a.Lines {
-		out = append(out, kit.FixName(l))
+		out = append(out, r.fix.FixName(l))
 	}
-	city := kit.FixName(a.City)
+	city := r.fix.FixName(a.City)
 	switch strings.ToUpper(a.Country) {
 	case "US", "CA", "AU":
 		line := city
@@ -348,7 +347,7 @@ func (r *Renderer) fixBlocks(blocks []block) []block {
 	fix := func(in []inline) []inline {
 		for i := range in {
 			if !in[i].Code {
-				in[i].Text = r.kit.FixText(in[i].Text)
+				in[i].Text = r.fix.FixText(in[i].Text)
 			}
 		}
 		return in
