@@ -330,6 +330,9 @@ func (f *Fixer) applyVocabulary(s string) string {
 	changed := false
 	for i := 0; i < len(runes); {
 		if n, repl, ok := f.matchAt(runes, i); ok {
+			if atSentenceStart(runes, i) {
+				repl = capitaliseInitial(repl)
+			}
 			b.WriteString(repl)
 			i += n
 			changed = true
@@ -342,6 +345,30 @@ func (f *Fixer) applyVocabulary(s string) string {
 		return s
 	}
 	return b.String()
+}
+
+// atSentenceStart reports whether position i of runes starts a sentence: the
+// text's start, a new line, or after ". ", "! ", "? ".
+func atSentenceStart(runes []rune, i int) bool {
+	j := i - 1
+	for j >= 0 && (runes[j] == ' ' || runes[j] == '\t') {
+		j--
+	}
+	if j < 0 || runes[j] == '\n' {
+		return true
+	}
+	return j < i-1 && (runes[j] == '.' || runes[j] == '!' || runes[j] == '?')
+}
+
+// capitaliseInitial upper-cases a lower-case first letter, so a vocabulary
+// word that opens a sentence keeps the sentence's capital ("PREM PAYMENT" ->
+// "Premium payment", not "premium payment").
+func capitaliseInitial(s string) string {
+	r, n := utf8.DecodeRuneInString(s)
+	if n == 0 || !unicode.IsLower(r) {
+		return s
+	}
+	return string(unicode.ToUpper(r)) + s[n:]
 }
 
 func (f *Fixer) buildVocabulary() {

@@ -40,12 +40,14 @@ func TestFixText(t *testing.T) {
 		{"mixed case untouched", "en-GB", true, "Espresso BEANS", "Espresso BEANS"},
 		{"one capital is not legacy", "en-GB", true, "A", "A"},
 		{"casing off", "en-GB", false, "ESPRESSO BEANS", "ESPRESSO BEANS"},
-		{"vocabulary whole words, any case", "en-GB", true, "ELEC SUPPLY, ELECTRIC METER", "electricity supply, electric meter"},
+		{"vocabulary whole words, any case", "en-GB", true, "ELEC SUPPLY, ELECTRIC METER", "Electricity supply, electric meter"},
+		{"vocabulary opening a sentence keeps the capital", "en-GB", true, "PAID. ELEC SUPPLY", "Paid. Electricity supply"},
+		{"vocabulary mid-sentence stays lower-case", "en-GB", true, "YOUR ELEC SUPPLY", "Your electricity supply"},
 		{"vocabulary longest first, multiword", "en-GB", true, "STD CHG FOR ELEC", "standing charge for electricity"},
-		{"vocabulary runs with casing off", "en-GB", false, "Elec usage 300 kwh", "electricity usage 300 kWh"},
+		{"vocabulary runs with casing off", "en-GB", false, "Elec usage 300 kwh", "Electricity usage 300 kWh"},
 		{"vocabulary key with punctuation", "en-GB", false, "300 K.W.H. used", "300 kWh used"},
 		{"vocabulary not inside words", "en-GB", false, "ELECTRA and KWHS", "ELECTRA and KWHS"},
-		{"vocabulary adjacent matches", "en-GB", false, "elec elec", "electricity electricity"},
+		{"vocabulary adjacent matches", "en-GB", false, "elec elec", "Electricity electricity"},
 		{"German ß is not lower-case legacy", "de-DE", true, "GROßE KAFFEEBOHNE", "Große Kaffeebohnen"},
 		{"German capital ẞ", "de-DE", true, "STRAẞENKAFFEE", "Straßenkaffee"},
 		{"Polish", "en-GB", true, "ŻÓŁTA KAWA Z MLEKIEM", "Żółta kawa z mlekiem"},
@@ -110,7 +112,7 @@ func TestFixerConcurrent(t *testing.T) {
 	for range 8 {
 		wg.Go(func() {
 			for range 100 {
-				assert.Equal(t, "electricity supply", f.FixText("ELEC SUPPLY"))
+				assert.Equal(t, "Electricity supply", f.FixText("ELEC SUPPLY"))
 				assert.Equal(t, "Jan Kowalski", f.FixName("JAN KOWALSKI"))
 			}
 		})

@@ -11,6 +11,7 @@ import (
 // added by addFonts; enc converts text for the font style in use.
 func invoicePDF(b *testing.B, family string, addFonts func(pdf *fpdf.Fpdf), enc func(bold bool, s string) string) int {
 	pdf := fpdf.New("P", "mm", "A4", "")
+	pdf.SetCompression(compressPages)
 	addFonts(pdf)
 	pdf.AddPage()
 	for i, line := range invoiceLines {
@@ -28,6 +29,10 @@ func invoicePDF(b *testing.B, family string, addFonts func(pdf *fpdf.Fpdf), enc 
 	}
 	return out.Len()
 }
+
+// compressPages is fpdf's page-stream compression in invoicePDF; one
+// sub-benchmark turns it off to show its share.
+var compressPages = true
 
 func distinctRunes(s string) int {
 	seen := map[rune]bool{}
@@ -90,6 +95,29 @@ func BenchmarkInvoicePDF(b *testing.B) {
 		})
 	})
 	b.Run("simple-font", func(b *testing.B) {
+		run(b, func() int {
+			rf, err := reg.SimpleFontRunes(runes)
+			if err != nil {
+				b.Fatal(err)
+			}
+			bf, err := bold.SimpleFontRunes(runes)
+			if err != nil {
+				b.Fatal(err)
+			}
+			return invoicePDF(b, "F", func(pdf *fpdf.Fpdf) {
+				pdf.AddFontFromBytes("F", "", rf.JSON, rf.Z)
+				pdf.AddFontFromBytes("F", "B", bf.JSON, bf.Z)
+			}, func(isBold bool, s string) string {
+				if isBold {
+					return bf.Encode(s)
+				}
+				return rf.Encode(s)
+			})
+		})
+	})
+	b.Run("simple-font-uncompressed-pages", func(b *testing.B) {
+		compressPages = false
+		defer func() { compressPages = true }()
 		run(b, func() int {
 			rf, err := reg.SimpleFontRunes(runes)
 			if err != nil {

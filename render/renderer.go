@@ -14,16 +14,43 @@ const (
 	FormatPDF  Format = "pdf"
 	FormatHTML Format = "html"
 	FormatText Format = "txt"
+	// FormatSMS is an SMS-length summary (at most 160 characters) in the
+	// kit's words: brand, document, amount and due date.
+	FormatSMS Format = "sms"
 )
 
 // AllFormats lists every format in a stable order.
-var AllFormats = []Format{FormatPDF, FormatHTML, FormatText}
+var AllFormats = []Format{FormatPDF, FormatHTML, FormatText, FormatSMS}
 
 // Output holds the rendered channels; a format not asked for stays nil.
 type Output struct {
 	PDF  []byte
 	HTML []byte
 	Text []byte
+	SMS  []byte
+}
+
+// Bytes returns the output of format f (nil when it was not rendered).
+func (o *Output) Bytes(f Format) []byte {
+	switch f {
+	case FormatPDF:
+		return o.PDF
+	case FormatHTML:
+		return o.HTML
+	case FormatText:
+		return o.Text
+	case FormatSMS:
+		return o.SMS
+	}
+	return nil
+}
+
+// Extension returns the file name extension for format f, with its dot.
+func (f Format) Extension() string {
+	if f == FormatSMS {
+		return ".sms.txt"
+	}
+	return "." + string(f)
 }
 
 // Renderer renders documents with one kit version. It prepares the kit once
@@ -67,6 +94,8 @@ func (r *Renderer) Render(doc *Document, formats ...Format) (*Output, error) {
 			}
 		case FormatText:
 			out.Text = r.text(v)
+		case FormatSMS:
+			out.SMS = []byte(v.Summary)
 		default:
 			return nil, fmt.Errorf("unknown format %q", f)
 		}

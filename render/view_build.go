@@ -182,11 +182,13 @@ func (r *Renderer) invoiceView(inv *Invoice) (*view, error) {
 	v.Meta.Subject = v.Title + " " + inv.Number + " – " + r.fix.FixName(inv.Buyer.Name)
 	v.Meta.Keywords = strings.Join(nonBlank(docKey, inv.Number, inv.Buyer.CustomerNumber), ", ")
 	v.Meta.Date = inv.IssueDate
-	summary := v.Brand + ": " + v.Title + " " + inv.Number + ", " + kit.Label(totalKey) + " " + total
-	if inv.DueDate != nil && !credit {
-		summary += ", " + kit.Label("due_date") + " " + r.date(*inv.DueDate)
+	summary := v.Brand + ": " + v.Title + " " + inv.Number + "."
+	if v.PayBy != "" {
+		summary += " " + v.PayBy
+	} else {
+		summary += " " + kit.Label(totalKey) + " " + total + "."
 	}
-	v.Summary = truncateRunes(summary+".", 160)
+	v.Summary = truncateRunes(summary, 160)
 	return v, nil
 }
 

@@ -12,8 +12,8 @@ import (
 const usage = `livery renders branded documents from raw data and a brand kit.
 
 Usage:
-  livery render  --kit DIR|NAME --data FILE [--out DIR] [--format pdf,html,txt]
-  livery samples [--out DIR] [--format pdf,html,txt]
+  livery render  --kit DIR|NAME --data FILE [--out DIR] [--format pdf,html,txt,sms]
+  livery samples [--out DIR] [--format pdf,html,txt,sms]
   livery help
 
 --kit takes a kit folder (kit.yaml, logo, fonts/) or the name of a bundled

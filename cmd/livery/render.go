@@ -18,7 +18,7 @@ func runRender(args []string, stdout io.Writer) error {
 	kitSpec := fs.String("kit", "", "kit folder, or the name of a bundled sample kit")
 	dataPath := fs.String("data", "", "document JSON file (- for standard input)")
 	outDir := fs.String("out", ".", "folder to write the files to")
-	formatList := fs.String("format", "pdf,html,txt", "formats to write: pdf, html, txt")
+	formatList := fs.String("format", "pdf,html,txt", "formats to write: pdf, html, txt, sms")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -75,9 +75,8 @@ func renderFiles(r *render.Renderer, data []byte, source, base, outDir string, f
 	}
 	var paths []string
 	for _, f := range formats {
-		body := map[render.Format][]byte{render.FormatPDF: out.PDF, render.FormatHTML: out.HTML, render.FormatText: out.Text}[f]
-		p := filepath.Join(outDir, base+"."+string(f))
-		if err := writeAtomic(p, body); err != nil {
+		p := filepath.Join(outDir, base+f.Extension())
+		if err := writeAtomic(p, out.Bytes(f)); err != nil {
 			return nil, err
 		}
 		paths = append(paths, p)
@@ -92,11 +91,11 @@ func parseFormats(list string) ([]render.Format, error) {
 	for _, s := range strings.Split(list, ",") {
 		f := render.Format(strings.ToLower(strings.TrimSpace(s)))
 		switch f {
-		case render.FormatPDF, render.FormatHTML, render.FormatText:
+		case render.FormatPDF, render.FormatHTML, render.FormatText, render.FormatSMS:
 		case "text":
 			f = render.FormatText
 		default:
-			return nil, fmt.Errorf("%w: --format: unknown format %q (pdf, html, txt)", errUsage, s)
+			return nil, fmt.Errorf("%w: --format: unknown format %q (pdf, html, txt, sms)", errUsage, s)
 		}
 		if !seen[f] {
 			seen[f] = true

@@ -13,7 +13,7 @@ import (
 func runSamples(args []string, stdout io.Writer) error {
 	fs := newFlags("samples")
 	outDir := fs.String("out", "out", "folder to write the files to")
-	formatList := fs.String("format", "pdf,html,txt", "formats to write: pdf, html, txt")
+	formatList := fs.String("format", "pdf,html,txt", "formats to write: pdf, html, txt, sms")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
