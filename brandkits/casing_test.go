@@ -43,7 +43,7 @@ func TestFixText(t *testing.T) {
 		{"vocabulary whole words, any case", "en-GB", true, "ELEC SUPPLY, ELECTRIC METER", "Electricity supply, electric meter"},
 		{"vocabulary opening a sentence keeps the capital", "en-GB", true, "PAID. ELEC SUPPLY", "Paid. Electricity supply"},
 		{"vocabulary mid-sentence stays lower-case", "en-GB", true, "YOUR ELEC SUPPLY", "Your electricity supply"},
-		{"vocabulary longest first, multiword", "en-GB", true, "STD CHG FOR ELEC", "standing charge for electricity"},
+		{"vocabulary longest first, multiword", "en-GB", true, "STD CHG FOR ELEC", "Standing charge for electricity"},
 		{"vocabulary runs with casing off", "en-GB", false, "Elec usage 300 kwh", "Electricity usage 300 kWh"},
 		{"vocabulary key with punctuation", "en-GB", false, "300 K.W.H. used", "300 kWh used"},
 		{"vocabulary not inside words", "en-GB", false, "ELECTRA and KWHS", "ELECTRA and KWHS"},
