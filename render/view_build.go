@@ -161,17 +161,16 @@ func (r *Renderer) invoiceView(inv *Invoice) (*view, error) {
 
 	v.Totals = append(v.Totals, totalRow{Label: kit.Label("subtotal"), Value: loc.Money(c.Net, cur, c.Digits)})
 	for _, g := range c.TaxGroups {
-		label := strings.ReplaceAll(kit.Label("tax"), "{rate}", loc.Percent(g.Rate))
+		label := brandkits.Expand(kit.Label("tax"), map[string]string{"rate": loc.Percent(g.Rate)})
 		v.Totals = append(v.Totals, totalRow{Label: label, Value: loc.Money(g.Tax, cur, c.Digits)})
 	}
 	total := loc.Money(c.Gross, cur, c.Digits)
 	v.Totals = append(v.Totals, totalRow{Label: kit.Label(totalKey), Value: total, Strong: true})
 
 	if credit {
-		v.PayBy = strings.ReplaceAll(kit.Label("credited"), "{amount}", total)
+		v.PayBy = brandkits.Expand(kit.Label("credited"), map[string]string{"amount": total})
 	} else if inv.DueDate != nil {
-		s := strings.ReplaceAll(kit.Label("pay_by"), "{amount}", total)
-		v.PayBy = strings.ReplaceAll(s, "{date}", r.date(*inv.DueDate))
+		v.PayBy = brandkits.Expand(kit.Label("pay_by"), map[string]string{"amount": total, "date": r.date(*inv.DueDate)})
 	}
 	v.Payment = r.paymentPairs(inv, credit)
 	if inv.Notes != "" {
@@ -320,23 +319,11 @@ func (r *Renderer) countryName(code string) string {
 	return strings.ToUpper(name)
 }
 
-// footerLines fills the kit's legal text with identity fields.
+// footerLines is the kit's legal text, placeholders filled, one line each.
 func (r *Renderer) footerLines() []string {
-	id := r.kit.Identity
-	text := r.kit.Layout.Footer.LegalText
-	if text == "" {
-		return nil
-	}
-	repl := strings.NewReplacer(
-		"{brand_name}", id.BrandName, "{legal_name}", id.LegalName,
-		"{registration_id}", id.RegistrationID, "{vat_id}", id.VATID,
-		"{address}", strings.Join(id.Address, ", "), "{email}", id.Email,
-		"{phone}", id.Phone, "{website}", id.Website,
-		"{iban}", groupIBAN(id.IBAN), "{bic}", id.BIC,
-	)
 	var out []string
-	for _, l := range strings.Split(strings.TrimSpace(text), "\n") {
-		if l = strings.TrimSpace(repl.Replace(l)); l != "" {
+	for _, l := range strings.Split(strings.TrimSpace(r.kit.LegalText()), "\n") {
+		if l = strings.TrimSpace(l); l != "" {
 			out = append(out, l)
 		}
 	}
