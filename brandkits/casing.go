@@ -397,8 +397,8 @@ func (f *Fixer) buildVocabulary() {
 func (f *Fixer) matchAt(runes []rune, i int) (int, string, bool) {
 	var bucket []vocabEntry
 	if isWordRune(runes[i]) {
-		if i > 0 && isWordRune(runes[i-1]) {
-			return 0, "", false // not at a word start
+		if i > 0 && (isWordRune(runes[i-1]) || strings.ContainsRune("@./", runes[i-1])) {
+			return 0, "", false // not at a word start, or inside an e-mail address, domain or path
 		}
 		bucket = f.vocab[foldString(string(runes[i:i+wordLen(runes, i)]))]
 	} else {
@@ -411,6 +411,9 @@ func (f *Fixer) matchAt(runes []rune, i int) (int, string, bool) {
 		}
 		if i+n < len(runes) && isWordRune(runes[i+n]) && isWordRune(e.key[n-1]) {
 			continue // would end mid-word
+		}
+		if i+n < len(runes) && runes[i+n] == '@' {
+			continue // the local part of an e-mail address
 		}
 		return n, e.repl, true
 	}

@@ -54,6 +54,7 @@ func TestFixText(t *testing.T) {
 		{"Greek final sigma", "en-GB", true, "ΕΛΛΗΝΙΚΟΣ ΚΑΦΕΣ", "Ελληνικος καφες"},
 		{"Turkish dotted and dotless i", "de-DE", true, "DİYARBAKIR İÇİN KAHVE", "Diyarbakır için kahve"},
 		{"Dutch IJ", "nl-NL", true, "IJSKOFFIE MET MELK", "IJskoffie met melk"},
+		{"e-mail addresses and domains keep their spelling", "en-GB", false, "mail elec@elec.example or see www.elec.example/elec", "mail elec@elec.example or see www.elec.example/elec"},
 		{"empty", "en-GB", true, "", ""},
 	}
 	for _, tt := range tests {

@@ -335,7 +335,7 @@ func (r *Renderer) footerLines() []string {
 func (r *Renderer) fixBlocks(blocks []block) []block {
 	fix := func(in []inline) []inline {
 		for i := range in {
-			if !in[i].Code {
+			if !in[i].Code && in[i].URL == "" { // link text and code stay as written
 				in[i].Text = r.fix.FixText(in[i].Text)
 			}
 		}
