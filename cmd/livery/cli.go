@@ -14,7 +14,16 @@ const usage = `livery renders branded documents from raw data and a brand kit.
 Usage:
   livery render  --kit DIR|NAME --data FILE [--out DIR] [--format pdf,html,txt,sms]
   livery samples [--out DIR] [--format pdf,html,txt,sms]
+  livery kit lint DIR
+  livery kit publish DIR --note TEXT [--author NAME]
+  livery kit list [NAME] [--json]
+  livery kit diff NAME@A NAME@B
+  livery kit pin NAME@N PIN          (e.g. livery kit pin roastery@3 live)
+  livery kit retire NAME
   livery help
+
+Kit tools use --storage, else $LIVERY_STORAGE, else file://./livery-data
+(s3://bucket/prefix?endpoint=...&region=... for S3 or S3-compatible servers).
 
 --kit takes a kit folder (kit.yaml, logo, fonts/) or the name of a bundled
 sample kit (roastery, insurer, telecom, ...).
@@ -27,6 +36,7 @@ type command func(args []string, stdout io.Writer) error
 var commands = map[string]command{
 	"render":  runRender,
 	"samples": runSamples,
+	"kit":     runKit,
 }
 
 // errUsage marks errors that come from how the command was called.
