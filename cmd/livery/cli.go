@@ -25,8 +25,9 @@ Usage:
 Kit tools use --storage, else $LIVERY_STORAGE, else file://./livery-data
 (s3://bucket/prefix?endpoint=...&region=... for S3 or S3-compatible servers).
 
---kit takes a kit folder (kit.yaml, logo, fonts/) or the name of a bundled
-sample kit (roastery, insurer, telecom, ...).
+--kit takes a kit folder (kit.yaml, logo, fonts/), a published kit version
+(NAME, NAME@N, NAME@live) from the kit store, or the name of a bundled sample
+kit (roastery, insurer, telecom, polderstroom).
 `
 
 // command is one subcommand: it gets its arguments and writes to stdout;

@@ -90,3 +90,35 @@ func TestKitLintAndPublishRefuseBrokenKits(t *testing.T) {
 	assert.Equal(t, 2, code)
 	assert.Contains(t, errOut, "--note is required")
 }
+
+func TestRenderWithPublishedVersionRecordsIt(t *testing.T) {
+	store := "file://" + t.TempDir()
+	kit := copyKit(t, "roastery")
+	code, _, errOut := runCLI(t, "kit", "publish", kit, "--note", "v1", "--storage", store)
+	require.Equal(t, 0, code, errOut)
+	yaml := filepath.Join(kit, "kit.yaml")
+	data, _ := os.ReadFile(yaml)
+	require.NoError(t, os.WriteFile(yaml, []byte(strings.Replace(string(data), `primary: "#4A2C1D"`, `primary: "#3A2414"`, 1)), 0o644))
+	code, _, errOut = runCLI(t, "kit", "publish", kit, "--note", "darker", "--storage", store)
+	require.Equal(t, 0, code, errOut)
+
+	render := func(ref string) []byte {
+		out := t.TempDir()
+		code, _, errOut := runCLI(t, "render", "--kit", ref, "--data", "../../samples/documents/invoice-onepage.json",
+			"--out", out, "--format", "html", "--storage", store)
+		require.Equal(t, 0, code, errOut)
+		b, err := os.ReadFile(filepath.Join(out, "invoice-onepage.html"))
+		require.NoError(t, err)
+		return b
+	}
+	v1, latest, v1again := render("roastery@1"), render("roastery"), render("roastery@1")
+	assert.Equal(t, v1, v1again, "name@N renders the same bytes after N+1 exists")
+	assert.NotEqual(t, v1, latest)
+	assert.Contains(t, string(v1), `content="roastery@1 sha256:`)
+	assert.Contains(t, string(latest), `content="roastery@2 sha256:`)
+	assert.Contains(t, strings.ToLower(string(latest)), "#3a2414")
+
+	code, _, errOut = runCLI(t, "render", "--kit", "roastery@live", "--data", "../../samples/documents/invoice-onepage.json", "--storage", store)
+	assert.Equal(t, 1, code)
+	assert.Contains(t, errOut, "live")
+}

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -19,6 +21,7 @@ func runRender(args []string, stdout io.Writer) error {
 	dataPath := fs.String("data", "", "document JSON file (- for standard input)")
 	outDir := fs.String("out", ".", "folder to write the files to")
 	formatList := fs.String("format", "pdf,html,txt", "formats to write: pdf, html, txt, sms")
+	setting := storageFlag(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -29,7 +32,7 @@ func runRender(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	kit, err := loadKit(*kitSpec)
+	kit, err := loadKitFrom(*kitSpec, *setting)
 	if err != nil {
 		return err
 	}
@@ -103,6 +106,33 @@ func parseFormats(list string) ([]render.Format, error) {
 		}
 	}
 	return out, nil
+}
+
+// loadKitFrom resolves --kit: a folder; NAME@N or NAME@PIN from the kit store;
+// a plain NAME from the kit store when published there, else the bundled
+// sample kit of that name.
+func loadKitFrom(spec, setting string) (*brandkits.Kit, error) {
+	if st, err := os.Stat(spec); err == nil && st.IsDir() {
+		return brandkits.LoadDir(spec)
+	}
+	if strings.ContainsAny(spec, `/\`) {
+		return nil, fmt.Errorf("kit folder %s does not exist", spec)
+	}
+	ctx := context.Background()
+	store, done, err := openKitStore(ctx, setting)
+	if err != nil {
+		return nil, err
+	}
+	defer done()
+	v, err := store.Resolve(ctx, spec)
+	switch {
+	case err == nil:
+		kit, _, err := store.Load(ctx, v)
+		return kit, err
+	case strings.Contains(spec, "@") || !errors.Is(err, brandkits.ErrNotFound):
+		return nil, err
+	}
+	return loadKit(spec)
 }
 
 // loadKit loads a kit folder, or a bundled sample kit by name.
