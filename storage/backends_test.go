@@ -20,12 +20,93 @@ import (
 	"github.com/johannesboyne/gofakes3/backend/s3mem"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"gocloud.dev/blob"
 )
 
 func TestConformanceFile(t *testing.T) {
-	runConformance(t, func(t *testing.T) *Bucket {
-		return openForTest(t, "file://"+filepath.Join(t.TempDir(), "data"))
-	}, gapKeyUnderKeyFile)
+	cases := []struct {
+		name   string
+		beside bool
+	}{
+		// TMPDIR on the data's filesystem: temporary files stay out of the
+		// data tree.
+		{"temp in TMPDIR", false},
+		// TMPDIR elsewhere (forced here): temporary files next to targets.
+		{"temp beside target", true},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			forceTempBeside(t, tc.beside)
+			runConformance(t, func(t *testing.T) *Bucket {
+				return openForTest(t, "file://"+filepath.Join(t.TempDir(), "data"))
+			}, gapKeyUnderKeyFile)
+		})
+	}
+}
+
+// forceTempBeside makes file buckets opened during t place their temporary
+// files as told, whatever the rename probe would find.
+func forceTempBeside(t *testing.T, beside bool) {
+	probe := tempBeside
+	t.Cleanup(func() { tempBeside = probe })
+	tempBeside = func(string) bool { return beside }
+}
+
+// TestFileTempLocation pins where an in-flight write's temporary file lives
+// in each layout.
+func TestFileTempLocation(t *testing.T) {
+	cases := []struct {
+		name   string
+		beside bool
+	}{
+		{"probe finds TMPDIR usable", false},
+		{"beside target", true},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			tmp := t.TempDir()
+			t.Setenv("TMPDIR", tmp)
+			if tc.beside {
+				forceTempBeside(t, true)
+			}
+			data := filepath.Join(t.TempDir(), "data")
+			b := openForTest(t, "file://"+data)
+			assert.Empty(t, globAll(t, tmp), "the rename probe cleans up")
+
+			// A content type makes the writer open its file at once instead of
+			// buffering bytes to sniff one.
+			w, err := b.Blob().NewWriter(testContext(t), "docs/a.pdf", &blob.WriterOptions{ContentType: "application/pdf"})
+			require.NoError(t, err)
+			_, err = w.Write([]byte("%PDF in flight"))
+			require.NoError(t, err)
+			inTMPDIR, beside := globAll(t, tmp), globAll(t, filepath.Join(data, "docs"))
+			require.NoError(t, w.Close())
+
+			if tc.beside {
+				assert.Empty(t, inTMPDIR)
+				require.Len(t, beside, 1)
+				assert.Regexp(t, `^a\.pdf\.[0-9a-f]+\.tmp$`, beside[0])
+			} else {
+				require.Len(t, inTMPDIR, 1)
+				assert.Empty(t, beside)
+			}
+			assert.Equal(t, []string{"a.pdf", "a.pdf.attrs"}, globAll(t, filepath.Join(data, "docs")))
+		})
+	}
+}
+
+func globAll(t *testing.T, dir string) []string {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	require.NoError(t, err)
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	return names
 }
 
 // TestFileKeyUnderKey pins what the file backend does with gapKeyUnderKeyFile:

@@ -7,15 +7,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"maps"
 	"path"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
-
-	"gocloud.dev/blob"
 
 	"github.com/liveryhq/livery/brandkits"
 )
@@ -415,16 +412,28 @@ func (s *KitStore) Load(ctx context.Context, v brandkits.Version) (*brandkits.Ki
 
 // List returns every kit name, sorted, with its latest version, pins and
 // whether it is retired, but without its versions (see Get).
+//
+// It reads one listing of the whole prefix, blobs included, plus one object
+// per pin. A delimited listing would skip the blobs, but Bucket.List is the
+// listing that copes with the file backend's quirks (pages that drop keys,
+// files renamed mid-walk), so it is used instead of the gocloud bucket.
 func (s *KitStore) List(ctx context.Context) ([]brandkits.Summary, error) {
-	names, err := s.names(ctx)
+	objs, err := s.b.List(ctx, s.prefix)
 	if err != nil {
 		return nil, fmt.Errorf("list kits: %w", err)
 	}
-	out := make([]brandkits.Summary, 0, len(names))
-	for _, name := range names {
-		sum, err := s.summary(ctx, name)
+	byName := map[string][]string{}
+	for _, o := range objs {
+		name, rest, ok := strings.Cut(strings.TrimPrefix(o.Key, s.prefix), "/")
+		if ok && checkKitName(name) == nil {
+			byName[name] = append(byName[name], rest)
+		}
+	}
+	out := make([]brandkits.Summary, 0, len(byName))
+	for _, name := range slices.Sorted(maps.Keys(byName)) {
+		sum, err := s.summarize(ctx, name, byName[name])
 		if errors.Is(err, brandkits.ErrNotFound) {
-			continue // a folder without versions, e.g. only blobs of a failed publish
+			continue // a folder without versions: nothing this store wrote
 		}
 		if err != nil {
 			return nil, fmt.Errorf("list kits: %w", err)
@@ -434,41 +443,24 @@ func (s *KitStore) List(ctx context.Context) ([]brandkits.Summary, error) {
 	return out, nil
 }
 
-// names lists the kit folders under the prefix with a delimited listing, so
-// that the blobs, which outnumber everything else, are not listed one by one.
-func (s *KitStore) names(ctx context.Context) ([]string, error) {
-	it := s.b.Blob().List(&blob.ListOptions{Prefix: s.prefix, Delimiter: "/"})
-	var names []string
-	for {
-		obj, err := it.Next(ctx)
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return nil, wrapErr("list", s.prefix, err)
-		}
-		if !obj.IsDir {
-			continue
-		}
-		name := strings.TrimSuffix(strings.TrimPrefix(obj.Key, s.prefix), "/")
-		if name != reservedName && brandkits.CheckName(name) == nil {
-			names = append(names, name)
-		}
-	}
-	slices.Sort(names)
-	return names, nil
-}
-
-// summary reads everything about name but its versions' manifests: one
-// listing of its folder and one read per pin.
+// summary reads everything about name but its versions' manifests.
 func (s *KitStore) summary(ctx context.Context, name string) (brandkits.Summary, error) {
 	objs, err := s.b.List(ctx, s.kitPrefix(name))
 	if err != nil {
 		return brandkits.Summary{}, err
 	}
+	rest := make([]string, len(objs))
+	for i, o := range objs {
+		rest[i] = strings.TrimPrefix(o.Key, s.kitPrefix(name))
+	}
+	return s.summarize(ctx, name, rest)
+}
+
+// summarize builds the summary of name from the keys in its folder (relative
+// to it), reading each pin.
+func (s *KitStore) summarize(ctx context.Context, name string, keys []string) (brandkits.Summary, error) {
 	sum := brandkits.Summary{Name: name, Pins: map[string]int{}}
-	for _, o := range objs {
-		rest := strings.TrimPrefix(o.Key, s.kitPrefix(name))
+	for _, rest := range keys {
 		switch {
 		case strings.HasPrefix(rest, "versions/"):
 			if n, ok := versionFromKey(strings.TrimPrefix(rest, "versions/")); ok {

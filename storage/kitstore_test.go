@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io/fs"
 	"maps"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -25,24 +26,40 @@ import (
 	"github.com/liveryhq/livery/samples"
 )
 
-// kitBackends are the buckets the kit store is tested on: memory, a
-// directory, and S3 through gofakes3 (a real S3 protocol server in
-// process), each opened fresh for every call.
-func kitBackends(t *testing.T) []struct {
+// kitBackend is a bucket kind the kit store is tested on; open returns a
+// new, empty bucket on every call.
+type kitBackend struct {
 	name string
 	open func(t *testing.T) *Bucket
-} {
-	endpoint := startGofakes3(t)
-	s3TestEnv(t, "fake-access", "fake-secret")
-	createBucket(t, endpoint, "livery", "fake-access", "fake-secret")
-	return []struct {
-		name string
-		open func(t *testing.T) *Bucket
-	}{
+}
+
+// kitBackends are memory, a directory, S3 through gofakes3 (a real S3
+// protocol server in process) and, when $LIVERY_TEST_MINIO is set (.ci/run
+// starts one), MinIO. The S3 openers set the AWS credential variables in
+// the subtest, since the two servers take different keys.
+func kitBackends(t *testing.T) []kitBackend {
+	fake := startGofakes3(t)
+	createBucket(t, fake, "livery", "fake-access", "fake-secret")
+	fakeOpen := s3Opener(fake, "livery")
+	backends := []kitBackend{
 		{"mem", func(t *testing.T) *Bucket { return openForTest(t, "mem://") }},
 		{"file", func(t *testing.T) *Bucket { return openForTest(t, "file://"+filepath.Join(t.TempDir(), "data")) }},
-		{"s3", s3Opener(endpoint, "livery")},
+		{"s3", func(t *testing.T) *Bucket {
+			s3TestEnv(t, "fake-access", "fake-secret")
+			return fakeOpen(t)
+		}},
 	}
+	if addr := os.Getenv("LIVERY_TEST_MINIO"); addr != "" {
+		access, secret := envOr("LIVERY_TEST_MINIO_ACCESS_KEY", "minioadmin"), envOr("LIVERY_TEST_MINIO_SECRET_KEY", "minioadmin")
+		endpoint := "http://" + addr
+		createBucket(t, endpoint, "livery-test", access, secret)
+		minioOpen := s3Opener(endpoint, "livery-test")
+		backends = append(backends, kitBackend{"minio", func(t *testing.T) *Bucket {
+			s3TestEnv(t, access, secret)
+			return minioOpen(t)
+		}})
+	}
+	return backends
 }
 
 // testClock is a fixed clock that tests move forward by hand.

@@ -183,10 +183,22 @@ func parseSetting(raw string) (setting, error) {
 }
 
 func openFile(s setting) (*Bucket, error) {
-	// NoTempDir puts each temporary file next to its target, so the final
-	// rename never crosses a mount point (a data volume and the container's
-	// /tmp rarely share one) and always replaces the file atomically.
-	bb, err := fileblob.OpenBucket(s.dir, &fileblob.Options{CreateDir: true, DirFileMode: 0o750, NoTempDir: true})
+	abs, err := filepath.Abs(s.dir)
+	if err != nil {
+		return nil, fmt.Errorf("storage: open file://%s: %w", s.dir, err)
+	}
+	abs = filepath.Clean(abs)
+	if err := os.MkdirAll(abs, 0o750); err != nil {
+		return nil, fmt.Errorf("storage: open file://%s: %w", s.dir, err)
+	}
+	// fileblob writes each object to a temporary file and renames it into
+	// place. Its default, a temporary file in os.TempDir, keeps half-written
+	// files out of the tree that List walks, but the rename fails when
+	// TMPDIR is on another filesystem (a container's /tmp and a data
+	// volume). Then the temporary files go next to their targets instead:
+	// List skips them and walks again when one vanishes under it.
+	beside := tempBeside(abs)
+	bb, err := fileblob.OpenBucket(abs, &fileblob.Options{CreateDir: true, DirFileMode: 0o750, NoTempDir: beside})
 	if err != nil {
 		return nil, fmt.Errorf("storage: open file://%s: %w", s.dir, err)
 	}
@@ -195,10 +207,29 @@ func openFile(s setting) (*Bucket, error) {
 	b.dir = s.dir
 	// Buckets opened on one directory share their locks, or a second Open
 	// of the same setting would race the first one's conditional creates.
-	if abs, err := filepath.Abs(s.dir); err == nil {
-		b.locks = dirLocks(filepath.Clean(abs))
-	}
+	b.locks = dirLocks(abs)
+	b.tempBeside = beside
 	return b, nil
+}
+
+// tempBeside reports whether fileblob must put its temporary files next to
+// their targets because a file cannot be renamed from os.TempDir into dir. It
+// is a variable so that tests can force either layout.
+var tempBeside = func(dir string) bool {
+	// The probe's name ends in .tmp, which List skips, should a crash leave
+	// it behind.
+	f, err := os.CreateTemp("", ".livery-rename-probe-*.tmp")
+	if err != nil {
+		return true
+	}
+	_ = f.Close()
+	target := filepath.Join(dir, filepath.Base(f.Name()))
+	if err := os.Rename(f.Name(), target); err != nil {
+		_ = os.Remove(f.Name())
+		return true
+	}
+	_ = os.Remove(target)
+	return false
 }
 
 func openS3(ctx context.Context, s setting) (*Bucket, error) {

@@ -7,12 +7,18 @@
 //
 // Backends and what they guarantee:
 //
-//   - fileblob (file://): each write goes to a temporary file next to the
-//     target and is renamed into place, so a reader sees the whole old object,
-//     the whole new one, or none. fileblob's own IfNotExist check is not
-//     atomic (it stats, then renames), so this package serialises writes to a
-//     key within one process; two processes sharing one directory can still
-//     both win a conditional create. The file backend is for single-node use.
+//   - fileblob (file://): each write goes to a temporary file and is renamed
+//     into place, so a reader sees the whole old object, the whole new one,
+//     or none. The temporary file is made in TMPDIR when a rename from there
+//     into the data directory works, else next to its target (key.<hex>.tmp,
+//     skipped by List; a crash can strand one). Metadata lives in a
+//     key.attrs sidecar file. fileblob's
+//     own IfNotExist check is not atomic (it stats, then renames), so this
+//     package serialises commits per key across all Buckets on one directory
+//     in the process; two processes sharing a directory can still both win a
+//     conditional create, so the file backend is for single-node use. Files
+//     are not fsynced: a power loss can lose recent writes or truncate them
+//     (a truncated object then fails its checksum on read).
 //   - s3blob (s3://): conditional creates are sent as If-None-Match: * and
 //     decided by the server (AWS S3, MinIO, Ceph RGW and R2 support it).
 //   - memblob (mem://): everything is atomic under one mutex; for tests.
@@ -112,6 +118,9 @@ type Bucket struct {
 	locks *keyLocks
 	// isFile marks a fileblob bucket, whose listing needs care (see List).
 	isFile bool
+	// tempBeside marks a file bucket whose temporary files live next to
+	// their targets, in the tree that List walks (see openFile).
+	tempBeside bool
 }
 
 // OpenBucket wraps an already opened gocloud bucket. The Bucket takes
@@ -199,9 +208,11 @@ func (b *Bucket) PutContent(ctx context.Context, prefix string, data []byte, ext
 
 // Get reads a whole object and verifies it against its recorded SHA-256.
 func (b *Bucket) Get(ctx context.Context, key string) ([]byte, Object, error) {
-	// Attributes and bytes are two requests on S3, so an overwrite landing
-	// between them shows up as a checksum mismatch; a second read settles it,
-	// while real corruption fails every time.
+	// NewReader already keeps checksum and bytes on one version where the
+	// backend allows (locks, S3 If-Match); where it cannot (another process
+	// overwriting a file bucket, a memblob from OpenBucket), an overwrite
+	// between the two reads shows up as a mismatch that a second read
+	// settles, while real corruption fails every time.
 	var err error
 	for attempt := 1; attempt <= 3; attempt++ {
 		var data []byte
@@ -390,7 +401,9 @@ func prepare(key string, data []byte, digest string, o PutOptions) (Object, *blo
 	if err != nil {
 		return Object{}, nil, fmt.Errorf("storage: put %q: content type %q: %w", key, ct, err)
 	}
-	ct = mime.FormatMediaType(t, params)
+	if ct = mime.FormatMediaType(t, params); ct == "" {
+		return Object{}, nil, fmt.Errorf("storage: put %q: content type %q cannot be stored", key, o.ContentType)
+	}
 
 	md := make(map[string]string, len(o.Metadata)+1)
 	for k, v := range o.Metadata {
@@ -431,19 +444,19 @@ func (b *Bucket) write(ctx context.Context, key string, data []byte, wopts *blob
 	if err != nil {
 		return false, err
 	}
+	// fileblob commits in Close (sidecar, existence check, rename) and
+	// removes its temporary file there on failure; the bytes go to that file
+	// before, so only Close is locked.
 	if _, err := w.Write(data); err != nil {
 		cancel()
+		unlock := b.lockCommit(key)
 		_ = w.Close()
+		unlock()
 		return false, err
 	}
-	// fileblob commits in Close (sidecar, existence check, rename); the bytes
-	// were already written to its temporary file, so only Close is locked.
-	if b.locks != nil {
-		l := b.locks.of(key)
-		l.Lock()
-		defer l.Unlock()
-	}
+	unlock := b.lockCommit(key)
 	err = w.Close()
+	unlock()
 	if err != nil && wopts.IfNotExist {
 		// fileblob, memblob and s3blob all report a lost IfNotExist as
 		// FailedPrecondition (S3: 412 Precondition Failed).
@@ -469,10 +482,15 @@ func (b *Bucket) listPages(ctx context.Context, prefix string, fn func([]*blob.L
 		// one page holds everything; gocloud allocates the whole page up
 		// front, so it cannot simply be asked for a huge one.
 		//
-		// A write in progress has a temporary file next to its target (see
-		// openFile); when the rename moves it between fileblob reading the
-		// directory and stat-ing the entry, the walk fails with NotFound.
-		// Walking again is cheap and sees the renamed file.
+		// When temporary files live next to their targets (see openFile), a
+		// rename between fileblob reading a directory and stat-ing the entry
+		// fails the walk with NotFound. Commits through this process wait
+		// for the walk; for other writers, walking again sees the renamed
+		// file.
+		if b.tempBeside {
+			b.locks.commits.Lock()
+			defer b.locks.commits.Unlock()
+		}
 		const walks = 10
 		for size, attempt := s3PageSize, 1; ; {
 			page, next, err := b.b.ListPage(ctx, blob.FirstPageToken, size, opts)
@@ -504,6 +522,25 @@ func (b *Bucket) listPages(ctx context.Context, prefix string, fn func([]*blob.L
 			return nil
 		}
 		token = next
+	}
+}
+
+// lockCommit takes what a commit on a local backend needs: the key's lock,
+// and with temporary files beside their targets a share of the commit lock
+// that List takes whole, so no temporary file vanishes under its walk.
+func (b *Bucket) lockCommit(key string) (unlock func()) {
+	if b.locks == nil {
+		return func() {}
+	}
+	l := b.locks.of(key)
+	l.Lock()
+	if !b.tempBeside {
+		return l.Unlock
+	}
+	b.locks.commits.RLock()
+	return func() {
+		b.locks.commits.RUnlock()
+		l.Unlock()
 	}
 }
 
@@ -639,12 +676,16 @@ func dirLocks(dir string) *keyLocks {
 	return l
 }
 
-// keyLocks is a fixed set of striped locks: bounded memory whatever the
-// number of keys, at the price of unrelated keys occasionally sharing one.
-type keyLocks [64]sync.RWMutex
+// keyLocks holds a fixed set of striped per-key locks (bounded memory
+// whatever the number of keys, at the price of unrelated keys occasionally
+// sharing one) and the commit lock of a file bucket (see lockCommit).
+type keyLocks struct {
+	stripes [64]sync.RWMutex
+	commits sync.RWMutex
+}
 
 func (l *keyLocks) of(key string) *sync.RWMutex {
 	h := fnv.New32a()
 	_, _ = h.Write([]byte(key))
-	return &l[h.Sum32()%uint32(len(l))]
+	return &l.stripes[h.Sum32()%uint32(len(l.stripes))]
 }
