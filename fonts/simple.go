@@ -45,8 +45,10 @@ const notdefCode = 31
 // paste recover the original text.
 //
 // Code 32 is always the space, so fpdf's word spacing and line breaking
-// work on encoded text. A SimpleFont is immutable and safe for concurrent
-// use.
+// work on encoded text, and printable ASCII keeps its own codes, so fpdf's
+// page-count alias and the digits it is replaced with match in the encoded
+// page content (see assignCodes). A SimpleFont is immutable and safe for
+// concurrent use.
 type SimpleFont struct {
 	// Name is the PostScript name with a subset tag, e.g.
 	// "KQWZMD+NotoSans-Regular"; it is the PDF's BaseFont.
@@ -135,14 +137,22 @@ func (s *Subsetter) SimpleFontRunes(runes []rune) (*SimpleFont, error) {
 	sf := &SimpleFont{Name: subsetTag(f.psName, set) + "+" + pdfName(f.psName), Z: z, Size: len(program), codes: make(map[rune]byte, len(set))}
 	def := fpdfFontDef{Tp: "TrueType", Name: sf.Name, Cw: make([]int, 256), File: sf.Name + ".z", OriginalSize: len(program)}
 
-	// Differences: code 31 is .notdef; codes from 32 on name each rune.
+	// Codes: see assignCodes. Differences name every code that does not
+	// already carry the right name in the base encoding (WinAnsi, in which
+	// each printable ASCII code names its own character): code 31 is
+	// .notdef, 32 the space, and every other rune is named uniXXXX.
+	byCode := assignCodes(set)
+	notdefWidth := int(math.Round(float64(f.advance(0)) * scale))
+	def.Cw[notdefCode] = notdefWidth
 	var diff strings.Builder
 	diff.Grow(10 * len(set))
 	diff.WriteString("31 /.notdef /space")
-	notdefWidth := int(math.Round(float64(f.advance(0)) * scale))
-	def.Cw[notdefCode] = notdefWidth
-	for i, r := range set {
-		code := 32 + i
+	next := 33 // the code the Differences array names next without a new start
+	for code := 32; code < 256; code++ {
+		r := byCode[code]
+		if r == 0 {
+			continue
+		}
 		sf.codes[r] = byte(code)
 		if r < 256 {
 			sf.low[r] = byte(code)
@@ -152,10 +162,16 @@ func (s *Subsetter) SimpleFontRunes(runes []rune) (*SimpleFont, error) {
 			w = int(math.Round(float64(f.advance(g)) * scale))
 		}
 		def.Cw[code] = w
-		if i > 0 {
-			diff.WriteString(" /uni")
-			diff.WriteString(strings.ToUpper(strconv.FormatInt(int64(r)|0x10000, 16)[1:]))
+		if r == rune(code) {
+			continue // ASCII and the space: named by the base encoding
 		}
+		if code != next {
+			diff.WriteByte(' ')
+			diff.WriteString(strconv.Itoa(code))
+		}
+		diff.WriteString(" /uni")
+		diff.WriteString(strings.ToUpper(strconv.FormatInt(int64(r)|0x10000, 16)[1:]))
+		next = code + 1
 	}
 	def.Diff = diff.String()
 
@@ -222,6 +238,39 @@ func (sf *SimpleFont) Covers(text string) bool {
 		}
 	}
 	return true
+}
+
+// assignCodes gives each rune of set (sorted, space first) a byte code, as
+// byCode[code] = rune (0: free). Code 32 is the space. Printable ASCII runes
+// (0x21-0x7E) keep their own code, so that text fpdf rewrites in the
+// finished page content still matches: its page-count alias ("{nb}") is
+// replaced by the decimal page count as raw bytes, which only works if both
+// encode to themselves. The other runes take the codes ASCII never uses
+// (0x7F-0xFF) in rune order, then the printable ASCII codes the set leaves
+// free. set holds at most MaxSimpleRunes runes, so every rune gets a code.
+func assignCodes(set []rune) *[256]rune {
+	var byCode [256]rune
+	byCode[' '] = ' '
+	var others []rune
+	for _, r := range set[1:] {
+		if r > ' ' && r < 0x7F {
+			byCode[r] = r
+		} else {
+			others = append(others, r)
+		}
+	}
+	code := 0x7F
+	for _, r := range others {
+		if code > 0xFF {
+			code = 0x21
+		}
+		for byCode[code] != 0 {
+			code++
+		}
+		byCode[code] = r
+		code++
+	}
+	return &byCode
 }
 
 // subsetTag derives the six-letter subset tag PDF asks for from the rune

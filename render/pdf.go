@@ -2,9 +2,14 @@ package render
 
 import (
 	"bytes"
+	"container/list"
+	"errors"
 	"fmt"
+	"io"
 	"math"
+	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"codeberg.org/go-pdf/fpdf"
@@ -19,26 +24,96 @@ const pageAlias = "{nb}"
 // would otherwise stamp the clock, and the same input must give the same bytes.
 var fallbackDate = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
 
+// fontRoute is how the PDF renderer hands font programs to fpdf. Production
+// uses routeSimple; the other routes are its fallbacks and the baselines
+// docs/benchmarks.md measures it against.
+type fontRoute int
+
+const (
+	// routeSimple registers, per document, a single-byte SimpleFont with the
+	// runes each face draws, through fpdf's plain TrueType path, with every
+	// text passed through the font's encoding. A face that needs more than
+	// fonts.MaxSimpleRunes runes takes routeUTF8Subset instead.
+	routeSimple fontRoute = iota
+	// routeUTF8Subset registers per-document subset programs through fpdf's
+	// UTF-8 path, which draws UTF-8 text as is but costs several
+	// milliseconds per font.
+	routeUTF8Subset
+	// routeUTF8Full registers the whole font programs through fpdf's UTF-8
+	// path: slowest, but draws any rune the fonts have.
+	routeUTF8Full
+)
+
+// runeScope is which runes each face's per-document font is built for.
+type runeScope int
+
+const (
+	// scopeDrawn gives each face the runes drawn in it: a heading family
+	// only gets the title, the brand name and the headings.
+	scopeDrawn runeScope = iota
+	// scopeAll gives every face every rune of the document.
+	scopeAll
+)
+
+// pdfStrictText makes a text that the current font's encoding cannot encode
+// an error instead of a reason to draw again with wider fonts. Tests set it:
+// such a text means pdfDocumentRunes and the drawing code disagree.
+var pdfStrictText = false
+
 // pdf draws v as a PDF with the renderer's theme.
 func (r *Renderer) pdf(v *view) ([]byte, error) {
-	pdf, err := r.newFPDF(v)
-	if err != nil {
-		return nil, err
+	type attempt struct {
+		route fontRoute
+		scope runeScope
 	}
-	d := newPDFDraw(pdf, r.theme, v)
-	d.document()
-	if err := pdf.Error(); err != nil {
-		return nil, fmt.Errorf("draw PDF: %w", err)
+	attempts := []attempt{{r.theme.pdfTuning.route, scopeDrawn}}
+	if r.theme.pdfTuning.route == routeSimple {
+		// A text outside its font's set would draw .notdef boxes. That is a
+		// bug, not bad input, but no document should show it: draw again
+		// with every rune in every face, and then with the whole programs,
+		// which draw whatever the fonts have.
+		attempts = append(attempts, attempt{routeSimple, scopeAll}, attempt{routeUTF8Full, scopeAll})
 	}
-	var buf bytes.Buffer
-	if err := pdf.Output(&buf); err != nil {
-		return nil, fmt.Errorf("draw PDF: %w", err)
+	for i, a := range attempts {
+		out, missed, err := r.drawPDF(v, a.route, a.scope)
+		if err != nil {
+			return nil, err
+		}
+		if missed != "" && pdfStrictText {
+			return nil, fmt.Errorf("draw PDF: %q has runes outside the document's font set", missed)
+		}
+		if missed == "" || i == len(attempts)-1 {
+			return out, nil
+		}
 	}
-	return buf.Bytes(), nil
+	panic("unreachable")
 }
 
-// newFPDF starts a document for v: page size, metadata and fonts.
-func (r *Renderer) newFPDF(v *view) (*fpdf.Fpdf, error) {
+// drawPDF draws v with fonts registered by route for scope. It returns the
+// first text that the font it was drawn in could not encode, if any.
+func (r *Renderer) drawPDF(v *view, route fontRoute, scope runeScope) (out []byte, missed string, err error) {
+	w, err := r.newPDFWriter(v, route, scope)
+	if err != nil {
+		return nil, "", err
+	}
+	d := newPDFDraw(w, r.theme, v)
+	d.document()
+	if err := w.f.Error(); err != nil {
+		return nil, "", fmt.Errorf("draw PDF: %w", err)
+	}
+	var buf bytes.Buffer
+	if err := w.f.Output(&buf); err != nil {
+		return nil, "", fmt.Errorf("draw PDF: %w", err)
+	}
+	out, aerr := indirectAnnots(buf.Bytes())
+	if aerr != nil {
+		return nil, "", aerr
+	}
+	return out, w.missed, nil
+}
+
+// newPDFWriter starts a document for v: page size, metadata and fonts.
+func (r *Renderer) newPDFWriter(v *view, route fontRoute, scope runeScope) (*pdfWriter, error) {
 	th := r.theme
 	pdf := fpdf.NewCustom(&fpdf.InitType{
 		OrientationStr: "P",
@@ -53,6 +128,7 @@ func (r *Renderer) newFPDF(v *view) (*fpdf.Fpdf, error) {
 	}
 	pdf.SetCreationDate(created)
 	pdf.SetModificationDate(created)
+	// Metadata is UTF-8 in its own right: it never goes through a font.
 	pdf.SetProducer("Livery", true)
 	pdf.SetTitle(v.Meta.Title, true)
 	pdf.SetAuthor(v.Meta.Author, true)
@@ -71,54 +147,245 @@ func (r *Renderer) newFPDF(v *view) (*fpdf.Fpdf, error) {
 	if strings.Contains(v.PageLabel, "{pages}") {
 		pdf.AliasNbPages(pageAlias)
 	}
-	if err := r.pdfFonts(pdf, v); err != nil {
+	w := &pdfWriter{f: pdf}
+	if err := r.pdfFonts(w, v, route, scope); err != nil {
 		return nil, err
 	}
-	return pdf, nil
+	return w, nil
 }
 
-// pdfFonts registers the theme's body and heading families, regular and bold.
-// It is the one place font programs reach fpdf, so per-document subsets can be
-// swapped in here.
-func (r *Renderer) pdfFonts(pdf *fpdf.Fpdf, v *view) error {
-	th := r.theme
+// pdfFontKey names a registered font by family and fpdf style ("" or "B").
+type pdfFontKey struct{ family, style string }
+
+// pdfFace is a font program the PDF renderer registers, prepared once per
+// theme.
+type pdfFace struct {
+	key         pdfFontKey
+	data        []byte // the whole program, for routeUTF8Full
+	sub         *fonts.Subsetter
+	headingOnly bool // only headings are drawn in it (scopeDrawn)
+}
+
+// pdfFaces lists the fonts every document registers: the body family's
+// regular and bold and, when the heading family differs, its bold, checked
+// and with their Subsetters. It prepares them on first use, once per theme.
+func (th *theme) pdfFaces() ([]pdfFace, error) {
+	th.pdf.once.Do(func() { th.pdf.faces, th.pdf.err = th.preparePDFFaces() })
+	return th.pdf.faces, th.pdf.err
+}
+
+func (th *theme) preparePDFFaces() ([]pdfFace, error) {
 	type font struct {
 		fp    fontPair
 		style string
 	}
 	// Headings are always bold, so a separate heading family needs only its
-	// bold program: every registered font costs parsing and subsetting time.
+	// bold program: every registered font costs time and bytes.
 	list := []font{{th.body, ""}, {th.body, "B"}}
 	if th.heading.Name != th.body.Name {
 		list = append(list, font{th.heading, "B"})
 	}
+	faces := make([]pdfFace, 0, len(list))
 	for _, f := range list {
-		data, face := f.fp.Regular, f.fp.RegularFace
-		if f.style == "B" && len(f.fp.Bold) > 0 {
-			data, face = f.fp.Bold, f.fp.BoldFace
-		}
+		data, sub := f.fp.Regular, f.fp.RegularSub
 		// A family without bold falls back to its regular program: bold text
 		// loses weight but still draws.
-		if err := addPDFFont(pdf, f.fp.Name, f.style, data, face); err != nil {
+		if f.style == "B" && len(f.fp.Bold) > 0 {
+			data, sub = f.fp.Bold, f.fp.BoldSub
+		}
+		if !isTrueTypeProgram(data) {
+			return nil, fmt.Errorf("draw PDF: font %s %q: %w", f.fp.Name, f.style, fonts.ErrNotTrueType)
+		}
+		if sub == nil {
+			// Not prepared by resolveFamily (a theme built by hand): the
+			// program is the truth, so parse it rather than trust a face.
+			face, err := fonts.Parse(data)
+			if err != nil {
+				return nil, fmt.Errorf("draw PDF: font %s %q: %w", f.fp.Name, f.style, err)
+			}
+			sub = fonts.NewSubsetter(face)
+		}
+		faces = append(faces, pdfFace{
+			key: pdfFontKey{f.fp.Name, f.style}, data: data, sub: sub,
+			headingOnly: f.fp.Name == th.heading.Name && f.fp.Name != th.body.Name,
+		})
+	}
+	return faces, nil
+}
+
+// pdfFonts registers the theme's fonts for v by route. It is the one place
+// font programs reach fpdf.
+func (r *Renderer) pdfFonts(w *pdfWriter, v *view, route fontRoute, scope runeScope) error {
+	faces, err := r.theme.pdfFaces()
+	if err != nil {
+		return err
+	}
+	var sets pdfRuneSets
+	if route != routeUTF8Full {
+		sets = pdfDocumentRunes(v)
+	}
+	for _, f := range faces {
+		runes := sets.all
+		if f.headingOnly && scope == scopeDrawn {
+			runes = sets.heading
+		}
+		switch route {
+		case routeUTF8Full:
+			err = addUTF8Font(w.f, f.key, f.data)
+		case routeUTF8Subset:
+			err = addSubsetFont(w.f, f, sets.all)
+		default:
+			var sf *fonts.SimpleFont
+			sf, err = r.theme.simpleFont(f, runes)
+			if errors.Is(err, fonts.ErrTooManyRunes) {
+				// Beyond one byte's worth of runes: this face takes the
+				// UTF-8 path, with every rune, as misses cannot be
+				// detected there.
+				err = addSubsetFont(w.f, f, sets.all)
+				break
+			}
+			if err != nil {
+				return fmt.Errorf("draw PDF: font %s %q: %w", f.key.family, f.key.style, err)
+			}
+			w.f.AddFontFromBytes(f.key.family, f.key.style, sf.JSON, sf.Z)
+			if err = w.f.Error(); err != nil {
+				return fmt.Errorf("draw PDF: font %s %q: %w", f.key.family, f.key.style, err)
+			}
+			if w.simple == nil {
+				w.simple = make(map[pdfFontKey]*fonts.SimpleFont, len(faces))
+			}
+			w.simple[f.key] = sf
+		}
+		if err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// addPDFFont registers one font program. fpdf prints to stdout, registers
-// nothing and fails only later ("undefined font") on a program it cannot
-// read, and panics on some broken ones: programs are checked first unless the
-// theme has parsed them already (face), and a panic becomes an error.
-func addPDFFont(pdf *fpdf.Fpdf, family, style string, data []byte, face *fonts.Face) (err error) {
-	if !isTrueTypeProgram(data) {
-		return fmt.Errorf("draw PDF: font %s %q: %w", family, style, fonts.ErrNotTrueType)
+// simpleFontCacheSize bounds the SimpleFonts a theme keeps, across its
+// faces. An entry is the font's definition and compressed program, about
+// 8 KB for an invoice.
+const simpleFontCacheSize = 64
+
+// simpleFontKey identifies a SimpleFont: the face and its sorted runes.
+type simpleFontKey struct {
+	sub   *fonts.Subsetter
+	runes string
+}
+
+// simpleFontCache keeps the most recently used SimpleFonts of a theme.
+// Building one (cutting the subset and compressing it) is most of what the
+// fonts cost per document, and documents of one kit share rune sets: the
+// heading font always draws the same words, and a billing run repeats
+// whole documents' sets (the same customer every month, the same notice to
+// many). A SimpleFont is immutable, so documents share it freely.
+type simpleFontCache struct {
+	mu      sync.Mutex
+	entries map[simpleFontKey]*list.Element // of *simpleFontEntry
+	order   list.List                       // most recently used first
+}
+
+type simpleFontEntry struct {
+	key simpleFontKey
+	sf  *fonts.SimpleFont
+}
+
+// simpleFont returns the SimpleFont of face f for runes (sorted and
+// distinct), from the theme's cache when it has it.
+func (th *theme) simpleFont(f pdfFace, runes []rune) (*fonts.SimpleFont, error) {
+	if th.pdfTuning.noFontCache {
+		return f.sub.SimpleFontRunes(runes)
 	}
-	if face == nil {
-		if _, err := fonts.Parse(data); err != nil {
-			return fmt.Errorf("draw PDF: font %s %q: %w", family, style, err)
+	c := &th.pdf.simple
+	key := simpleFontKey{f.sub, string(runes)}
+	c.mu.Lock()
+	if e, ok := c.entries[key]; ok {
+		c.order.MoveToFront(e)
+		c.mu.Unlock()
+		return e.Value.(*simpleFontEntry).sf, nil
+	}
+	c.mu.Unlock()
+	// Built outside the lock: documents of other rune sets need not wait.
+	// Two documents may build the same font at once; both results are equal.
+	sf, err := f.sub.SimpleFontRunes(runes)
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.entries == nil {
+		c.entries = make(map[simpleFontKey]*list.Element, simpleFontCacheSize)
+	}
+	if _, ok := c.entries[key]; !ok {
+		c.entries[key] = c.order.PushFront(&simpleFontEntry{key, sf})
+		if c.order.Len() > simpleFontCacheSize {
+			last := c.order.Back()
+			c.order.Remove(last)
+			delete(c.entries, last.Value.(*simpleFontEntry).key)
 		}
 	}
+	return sf, nil
+}
+
+// pdfLiterals are the characters the PDF code draws besides the view's
+// strings: page numbers and fpdf's page-count alias, list numbering, bullets
+// (or the hyphen that replaces them), the ellipsis of shortened lines, the
+// separator of joined brand details and the no-break spaces that keep code
+// indented.
+const pdfLiterals = "0123456789" + pageAlias + ".•-…·\u00a0"
+
+// pdfRuneSets are the runes one document draws, sorted and distinct.
+type pdfRuneSets struct {
+	all     []rune // everything: what the body faces draw
+	heading []rune // the title, the brand name and the markdown headings
+}
+
+// pdfDocumentRunes collects the runes v's PDF draws. Every string the PDF
+// code draws is one of the view's strings (or a part of one), a page label
+// made of pdfLiterals, or a pdfLiterals character: keep it so, or add the
+// new literal there. Tests draw with pdfStrictText to hold the code to it.
+func pdfDocumentRunes(v *view) pdfRuneSets {
+	var s pdfRuneSets
+	add := func(dst *[]rune, str string) {
+		for _, r := range str {
+			*dst = append(*dst, r)
+		}
+	}
+	s.all = make([]rune, 0, 1024)
+	v.eachString(func(str string) { add(&s.all, str) })
+	add(&s.all, pdfLiterals)
+	add(&s.heading, v.Title+v.Brand+"\u00a0")
+	for _, b := range v.Body {
+		if b.Kind == blockHeading {
+			for _, in := range b.Inlines {
+				add(&s.heading, in.Text)
+			}
+		}
+	}
+	for _, set := range []*[]rune{&s.all, &s.heading} {
+		slices.Sort(*set)
+		*set = slices.Compact(*set)
+	}
+	return s
+}
+
+// addSubsetFont registers a per-document subset program of f for runes
+// through fpdf's UTF-8 path.
+func addSubsetFont(pdf *fpdf.Fpdf, f pdfFace, runes []rune) error {
+	program, err := f.sub.Subset(runes)
+	if err != nil {
+		return fmt.Errorf("draw PDF: font %s %q: %w", f.key.family, f.key.style, err)
+	}
+	return addUTF8Font(pdf, f.key, program)
+}
+
+// addUTF8Font registers one font program through fpdf's UTF-8 path. fpdf
+// prints to stdout, registers nothing and fails only later ("undefined
+// font") on a program it cannot read, and panics on some broken ones: the
+// programs were checked by pdfFaces, and a panic still becomes an error.
+func addUTF8Font(pdf *fpdf.Fpdf, key pdfFontKey, data []byte) (err error) {
+	family, style := key.family, key.style
 	defer func() {
 		if p := recover(); p != nil {
 			err = fmt.Errorf("draw PDF: font %s %q: unreadable program: %v", family, style, p)
@@ -133,6 +400,118 @@ func addPDFFont(pdf *fpdf.Fpdf, family, style string, data []byte, face *fonts.F
 	}
 	return nil
 }
+
+// pdfWriter is a document's fpdf as the drawing code sees it. Every method
+// that takes text takes UTF-8 and encodes it for the current font: a
+// SimpleFont's codes differ per document, and text reaching fpdf unencoded
+// would draw the wrong glyphs. fpdf is deliberately not embedded: its other
+// text methods (Cell, Write, SplitText, ...) would then compile and draw
+// garbage; here a new one needs a method that encodes.
+type pdfWriter struct {
+	f *fpdf.Fpdf
+	// simple holds the SimpleFonts by family and style; a registered font
+	// not in it is a UTF-8 font, which takes text as is.
+	simple map[pdfFontKey]*fonts.SimpleFont
+	key    pdfFontKey        // the current font
+	enc    *fonts.SimpleFont // the current font's encoding, nil for UTF-8
+	// missed is the first text the current font's encoding lacked a rune
+	// of: it drew .notdef boxes.
+	missed string
+	// textColor is the text colour fpdf has, once set: the drawing code sets
+	// it for every piece of text, and fpdf formats it anew each time.
+	textColor    [3]int
+	textColorSet bool
+}
+
+// SetFont selects a registered font and its encoding.
+func (w *pdfWriter) SetFont(family, style string, size float64) {
+	w.f.SetFont(family, style, size)
+	w.key = pdfFontKey{family, style}
+	w.enc = w.simple[w.key]
+}
+
+// encode converts s for the current font.
+func (w *pdfWriter) encode(s string) string {
+	if w.enc == nil {
+		return s
+	}
+	e := w.enc.Encode(s)
+	// Encode writes .notdef's code 31 for a rune outside the set (and for
+	// the control character U+001F, which no text should hold either).
+	if w.missed == "" && strings.IndexByte(e, 31) >= 0 {
+		w.missed = s
+	}
+	return e
+}
+
+// Text draws s with its baseline starting at x, y.
+func (w *pdfWriter) Text(x, y float64, s string) { w.f.Text(x, y, w.encode(s)) }
+
+// GetStringWidth is the width of s in the current font.
+func (w *pdfWriter) GetStringWidth(s string) float64 { return w.f.GetStringWidth(w.encode(s)) }
+
+// AddPage adds a page. fpdf runs the footer and header functions, which
+// change fonts through w, and then selects the previous font itself: keep
+// the encoding in step.
+//
+// fpdf restores the text colour too.
+func (w *pdfWriter) AddPage() {
+	key, tc, tcSet := w.key, w.textColor, w.textColorSet
+	w.f.AddPage()
+	w.key, w.enc = key, w.simple[key]
+	w.textColor, w.textColorSet = tc, tcSet
+}
+
+// SetTextColor sets the colour of the text drawn next, unless it is set
+// already. Unlike the fill and stroke colours, fpdf writes nothing for it
+// until text is drawn, so skipping a repeat changes no byte.
+func (w *pdfWriter) SetTextColor(r, g, b int) {
+	if c := [3]int{r, g, b}; !w.textColorSet || c != w.textColor {
+		w.f.SetTextColor(r, g, b)
+		w.textColor, w.textColorSet = c, true
+	}
+}
+
+// The methods below take no text and pass straight to fpdf.
+
+func (w *pdfWriter) PageNo() int                           { return w.f.PageNo() }
+func (w *pdfWriter) GetY() float64                         { return w.f.GetY() }
+func (w *pdfWriter) SetY(y float64)                        { w.f.SetY(y) }
+func (w *pdfWriter) SetMargins(left, top, right float64)   { w.f.SetMargins(left, top, right) }
+func (w *pdfWriter) SetAutoPageBreak(auto bool, m float64) { w.f.SetAutoPageBreak(auto, m) }
+func (w *pdfWriter) SetCellMargin(m float64)               { w.f.SetCellMargin(m) }
+func (w *pdfWriter) SetHeaderFunc(fn func())               { w.f.SetHeaderFunc(fn) }
+func (w *pdfWriter) SetFooterFunc(fn func())               { w.f.SetFooterFunc(fn) }
+func (w *pdfWriter) SetFillColor(r, g, b int)              { w.f.SetFillColor(r, g, b) }
+func (w *pdfWriter) SetDrawColor(r, g, b int)              { w.f.SetDrawColor(r, g, b) }
+func (w *pdfWriter) SetLineWidth(width float64)            { w.f.SetLineWidth(width) }
+func (w *pdfWriter) Line(x1, y1, x2, y2 float64)           { w.f.Line(x1, y1, x2, y2) }
+func (w *pdfWriter) Rect(x, y, wd, ht float64, style string) {
+	w.f.Rect(x, y, wd, ht, style)
+}
+func (w *pdfWriter) RoundedRect(x, y, wd, ht, r float64, corners, style string) {
+	w.f.RoundedRect(x, y, wd, ht, r, corners, style)
+}
+func (w *pdfWriter) TransformBegin()                    { w.f.TransformBegin() }
+func (w *pdfWriter) TransformSkewX(angle, x, y float64) { w.f.TransformSkewX(angle, x, y) }
+func (w *pdfWriter) TransformEnd()                      { w.f.TransformEnd() }
+
+// LinkString makes a rectangle a link to url. The URL goes into the link
+// annotation, not through a font: it is not encoded.
+func (w *pdfWriter) LinkString(x, y, wd, ht float64, url string) { w.f.LinkString(x, y, wd, ht, url) }
+
+// RegisterImageOptionsReader registers an image under name.
+func (w *pdfWriter) RegisterImageOptionsReader(name string, opt fpdf.ImageOptions, r io.Reader) *fpdf.ImageInfoType {
+	return w.f.RegisterImageOptionsReader(name, opt, r)
+}
+
+// ImageOptions draws a registered image.
+func (w *pdfWriter) ImageOptions(name string, x, y, wd, ht float64, flow bool, opt fpdf.ImageOptions, link int, linkStr string) {
+	w.f.ImageOptions(name, x, y, wd, ht, flow, opt, link, linkStr)
+}
+
+// Err reports whether fpdf has failed.
+func (w *pdfWriter) Err() bool { return w.f.Err() }
 
 // isTrueTypeProgram reports whether b starts like a TrueType-outline font file.
 func isTrueTypeProgram(b []byte) bool {
@@ -160,7 +539,7 @@ func pdfLang(tag string) string {
 // pdfDraw holds one document's drawing state. Positions are millimetres from
 // the top-left corner; font sizes are points.
 type pdfDraw struct {
-	pdf *fpdf.Fpdf
+	pdf *pdfWriter
 	th  *theme
 	v   *view
 
@@ -183,7 +562,7 @@ type pdfDraw struct {
 }
 
 // newPDFDraw prepares drawing v on pdf, whose fonts are registered already.
-func newPDFDraw(pdf *fpdf.Fpdf, th *theme, v *view) *pdfDraw {
+func newPDFDraw(pdf *pdfWriter, th *theme, v *view) *pdfDraw {
 	d := &pdfDraw{pdf: pdf, th: th, v: v, bodyFont: th.body.Name, headFont: th.heading.Name}
 	ty := th.kit.Typography
 	d.base = pdfOr(ty.BaseSize, 10)
@@ -408,7 +787,7 @@ func (d *pdfDraw) pageFooter() {
 
 // pdfFit shortens s with an ellipsis until it is at most w wide in the
 // current font.
-func pdfFit(pdf *fpdf.Fpdf, s string, w float64) string {
+func pdfFit(pdf *pdfWriter, s string, w float64) string {
 	if pdf.GetStringWidth(s) <= w {
 		return s
 	}

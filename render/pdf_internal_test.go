@@ -10,15 +10,26 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 
+	"github.com/pdfcpu/pdfcpu/pkg/api"
+	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/model"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/liveryhq/livery/brandkits"
 	"github.com/liveryhq/livery/fonts"
 )
+
+func init() {
+	// Every test that draws a PDF holds the drawing code to the rune sets
+	// the fonts are built for: a text outside them fails the test instead of
+	// being drawn again with wider fonts.
+	pdfStrictText = true
+}
 
 // The fixtures below are named pdfT* so they cannot clash with other test
 // files of package render.
@@ -513,7 +524,7 @@ func TestPDFFontsRejected(t *testing.T) {
 func TestPDFLayoutText(t *testing.T) {
 	th := pdfTTheme(t, nil)
 	v := &view{}
-	pdf, err := (&Renderer{kit: th.kit, theme: th}).newFPDF(v)
+	pdf, err := (&Renderer{kit: th.kit, theme: th}).newPDFWriter(v, routeSimple, scopeAll)
 	require.NoError(t, err)
 	d := newPDFDraw(pdf, th, v)
 	st := d.bodyStyle()
@@ -591,4 +602,368 @@ func TestPDFLongTextIsKept(t *testing.T) {
 	assert.Contains(t, all, "Supercalifragilisticexpialidocious")
 	assert.Contains(t, all, "unbreakable-name-0123456789")
 	assert.Contains(t, pdfSquash(all), "Flat 4, The Very Long Building Name")
+}
+
+// pdfFonts returns pdffonts' rows: name, type and encoding, and whether the
+// font is embedded.
+type pdfTFont struct {
+	name, typ, enc string
+	embedded       bool
+}
+
+func pdfFontList(t testing.TB, pdf []byte) []pdfTFont {
+	t.Helper()
+	tool := popplerTool(t, "pdffonts")
+	f := filepath.Join(t.TempDir(), "doc.pdf")
+	require.NoError(t, os.WriteFile(f, pdf, 0o644))
+	out, err := exec.Command(tool, f).Output()
+	require.NoError(t, err, "pdffonts")
+	// name, type (one or two words), encoding, emb, sub, uni, object, generation
+	row := regexp.MustCompile(`^(\S+)\s+(TrueType|CID TrueType|Type 1|Type 3)\s+(\S+)\s+(yes|no)\s+`)
+	var fonts []pdfTFont
+	for _, line := range strings.Split(string(out), "\n")[2:] {
+		if m := row.FindStringSubmatch(line); m != nil {
+			fonts = append(fonts, pdfTFont{name: m[1], typ: m[2], enc: m[3], embedded: m[4] == "yes"})
+		}
+	}
+	return fonts
+}
+
+// pdfTValidate runs pdfcpu's strict validation.
+func pdfTValidate(t testing.TB, pdf []byte) {
+	t.Helper()
+	api.DisableConfigDir()
+	conf := model.NewDefaultConfiguration()
+	conf.ValidationMode = model.ValidationStrict
+	assert.NoError(t, api.Validate(bytes.NewReader(pdf), conf), "pdfcpu strict validation")
+}
+
+// TestPDFFontRoutes draws the same documents through every font route: the
+// words, where they sit, and the pages must not depend on the route, and
+// every route embeds its fonts.
+func TestPDFFontRoutes(t *testing.T) {
+	docs := []struct {
+		name string
+		view func() *view
+	}{
+		{"invoice", func() *view { return pdfTInvoice(30) }},
+		{"notice", pdfTNotice},
+	}
+	routes := []struct {
+		name    string
+		route   fontRoute
+		fontTyp string
+	}{
+		{"simple", routeSimple, "TrueType"},
+		{"utf8 subset", routeUTF8Subset, "CID TrueType"},
+		{"utf8 full", routeUTF8Full, "CID TrueType"},
+	}
+	for _, doc := range docs {
+		t.Run(doc.name, func(t *testing.T) {
+			var want [][]pdfWord
+			for _, rt := range routes {
+				t.Run(rt.name, func(t *testing.T) {
+					th := pdfTTheme(t, nil)
+					th.pdfTuning.route = rt.route
+					out := mustDrawPDF(t, th, doc.view())
+					pdfTValidate(t, out)
+					fonts := pdfFontList(t, out)
+					require.Len(t, fonts, 3, "body regular and bold, heading bold")
+					for _, f := range fonts {
+						assert.Equal(t, rt.fontTyp, f.typ, f.name)
+						assert.True(t, f.embedded, f.name)
+						if rt.route == routeSimple {
+							assert.Equal(t, "Custom", f.enc, f.name)
+							assert.Regexp(t, `^[A-Z]{6}\+Noto(Sans|Serif)-(Regular|Bold)$`, f.name)
+						}
+					}
+					words := pdfWords(t, out)
+					if want == nil {
+						want = words
+						return
+					}
+					require.Len(t, words, len(want), "pages")
+					for p := range want {
+						require.Len(t, words[p], len(want[p]), "words on page %d", p+1)
+						for i, w := range want[p] {
+							got := words[p][i]
+							assert.Equal(t, w.text, got.text, "page %d word %d", p+1, i)
+							assert.InDelta(t, w.xMin, got.xMin, 0.01, "page %d %q", p+1, w.text)
+							assert.InDelta(t, w.xMax, got.xMax, 0.01, "page %d %q", p+1, w.text)
+							assert.InDelta(t, w.yMin, got.yMin, 0.01, "page %d %q", p+1, w.text)
+						}
+					}
+				})
+			}
+		})
+	}
+}
+
+// TestPDFManyRunesFallback draws a document whose body needs more runes than
+// a single-byte font holds: the body faces take the UTF-8 route, the
+// heading face stays a simple font, and all the text reads back.
+func TestPDFManyRunesFallback(t *testing.T) {
+	var greek, cyrillic, latin []rune
+	for r := rune(0x3B1); r <= 0x3C9; r++ { // α-ω
+		if r != 'ς' { // final sigma has no capital
+			greek = append(greek, r, r-0x20)
+		}
+	}
+	for r := rune(0x430); r <= 0x44F; r++ { // а-я
+		cyrillic = append(cyrillic, r, r-0x20)
+	}
+	for r := rune(0x100); r <= 0x17F; r++ { // Latin Extended-A
+		latin = append(latin, r)
+	}
+	lines := []string{string(greek[:30]), string(greek[30:]), string(cyrillic[:32]), string(cyrillic[32:]), string(latin[:64]), string(latin[64:])}
+	v := pdfTInvoice(3)
+	v.Title = "Τιμολόγιο"
+	v.Body = nil
+	for _, l := range lines {
+		v.Body = append(v.Body, block{Kind: blockParagraph, Inlines: pdfPlain(l)})
+	}
+	v.Body = append(v.Body, block{Kind: blockHeading, Level: 2, Inlines: pdfPlain("Σημειώσεις")})
+	require.Greater(t, len(pdfDocumentRunes(v).all), fonts.MaxSimpleRunes)
+
+	th := pdfTTheme(t, nil)
+	out := mustDrawPDF(t, th, v)
+	pdfTValidate(t, out)
+	types := map[string]string{}
+	for _, f := range pdfFontList(t, out) {
+		assert.True(t, f.embedded, f.name)
+		types[f.typ] = f.name
+	}
+	assert.Contains(t, types, "CID TrueType", "the body faces take the UTF-8 route")
+	assert.Contains(t, types, "TrueType", "the heading face stays a simple font")
+	all := pdfSquash(strings.Join(pdfPages(t, out), "\n"))
+	for _, want := range append(lines, "Τιμολόγιο", "Σημειώσεις", "Total due € 2,377.62", "Page 1 of 2", "Page 2 of 2") {
+		assert.Contains(t, all, want)
+	}
+}
+
+// TestPDFWriter checks that the writer encodes text for the font set now,
+// records text outside the font's set, and keeps the encoding in step
+// across page breaks, whose header and footer change fonts.
+func TestPDFWriter(t *testing.T) {
+	th := pdfTTheme(t, nil)
+	v := &view{Title: "Ab", Brand: "B", Recipient: []string{"Łódź 12"}, PageLabel: "{page}/{pages}"}
+	w, err := (&Renderer{kit: th.kit, theme: th}).newPDFWriter(v, routeSimple, scopeDrawn)
+	require.NoError(t, err)
+	body, head := pdfFontKey{"NotoSans", ""}, pdfFontKey{"NotoSerif", "B"}
+	require.Contains(t, w.simple, body)
+	require.Contains(t, w.simple, head)
+
+	tests := []struct {
+		name   string
+		font   pdfFontKey
+		text   string
+		missed bool
+	}{
+		{"ascii and the page alias", body, "page 12/{nb}", false},
+		{"polish", body, "Łódź", false},
+		{"literals", body, "• … · \u00a0", false},
+		{"heading", head, "Ab B", false},
+		{"heading lacks body text", head, "Łódź", true},
+		{"body lacks a rune", body, "Ωmega", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			w.missed = ""
+			w.SetFont(tt.font.family, tt.font.style, 10)
+			sf := w.simple[tt.font]
+			assert.Equal(t, sf.Encode(tt.text), w.encode(tt.text))
+			assert.InDelta(t, w.f.GetStringWidth(sf.Encode(tt.text)), w.GetStringWidth(tt.text), 1e-9)
+			if tt.missed {
+				assert.Equal(t, tt.text, w.missed)
+			} else {
+				assert.Empty(t, w.missed)
+			}
+		})
+	}
+
+	// The footer switches to the heading font; the page break must leave the
+	// body font's encoding in place, as fpdf selects the body font again.
+	w.SetFont(body.family, body.style, 10)
+	w.SetFooterFunc(func() { w.SetFont(head.family, head.style, 8) })
+	w.AddPage()
+	w.AddPage()
+	assert.Equal(t, body, w.key)
+	assert.Same(t, w.simple[body], w.enc)
+}
+
+func TestPDFDocumentRunes(t *testing.T) {
+	v := pdfTNotice()
+	sets := pdfDocumentRunes(v)
+	for name, set := range map[string][]rune{"all": sets.all, "heading": sets.heading} {
+		assert.True(t, slices.IsSorted(set), name)
+		assert.Len(t, slices.Compact(slices.Clone(set)), len(set), "%s: distinct", name)
+	}
+	has := func(set []rune, s string) bool {
+		for _, r := range s {
+			if _, ok := slices.BinarySearch(set, r); !ok {
+				return false
+			}
+		}
+		return true
+	}
+	for _, s := range []string{pdfLiterals, "0123456789{nb}", "Changes to your subscription", "€18.00", "https://harbour.example/account/subscription"} {
+		assert.True(t, has(sets.all, s), "all: %q", s)
+	}
+	// The heading family draws the title, the brand and the headings only.
+	for _, s := range []string{"Changes to your subscription", "Harbour Coffee", "What changes", "Questions?"} {
+		assert.True(t, has(sets.heading, s), "heading: %q", s)
+	}
+	assert.False(t, has(sets.heading, "€"), "the heading set holds only what headings draw")
+}
+
+// TestPDFFontCache checks that documents share SimpleFonts through the
+// theme's cache, that the cache stays bounded, and that it changes no byte.
+func TestPDFFontCache(t *testing.T) {
+	th := pdfTTheme(t, nil)
+	v := pdfTInvoice(5)
+	a := mustDrawPDF(t, th, v)
+	n := th.pdf.simple.order.Len()
+	assert.Equal(t, 3, n, "one font per face")
+	b := mustDrawPDF(t, th, v)
+	assert.Equal(t, n, th.pdf.simple.order.Len(), "the second document hits the cache")
+	assert.Equal(t, a, b)
+
+	cold := pdfTTheme(t, nil)
+	cold.pdfTuning.noFontCache = true
+	assert.Equal(t, a, mustDrawPDF(t, cold, v), "the cache changes no byte")
+	assert.Zero(t, cold.pdf.simple.order.Len())
+
+	faces, err := th.pdfFaces()
+	require.NoError(t, err)
+	for i := range simpleFontCacheSize + 10 {
+		_, err := th.simpleFont(faces[0], []rune{'a', rune('A' + i)})
+		require.NoError(t, err)
+	}
+	assert.Equal(t, simpleFontCacheSize, th.pdf.simple.order.Len())
+	assert.Len(t, th.pdf.simple.entries, simpleFontCacheSize)
+}
+
+// TestPDFLogoPrepared checks the logo's preparation: composed onto the
+// colour under it, scaled to logoDPI at its drawn size, indexed, without an
+// alpha mask, and the same however often it is drawn.
+func TestPDFLogoPrepared(t *testing.T) {
+	tests := []struct {
+		name  string
+		edit  func(*brandkits.Kit)
+		under func(*theme) rgb
+	}{
+		{"band", nil, func(th *theme) rgb { return th.primary }},
+		{"minimal", func(k *brandkits.Kit) { k.Layout.Header.Style = "minimal" }, func(th *theme) rgb { return th.background }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			th := pdfTTheme(t, tt.edit)
+			th.kit.Logo = pdfTLogo(t, rgb{0xc2, 0x41, 0x0c})
+			th.kit.Layout.Header.LogoWidth = 10 // 118 px at 300 dpi: the 60 px logo stays as it is
+			out := mustDrawPDF(t, th, pdfTInvoice(2))
+			s := string(out)
+			assert.Contains(t, s, "/ColorSpace [/Indexed /DeviceRGB")
+			assert.NotContains(t, s, "/SMask", "no alpha channel left")
+			pl := th.pdfLogo(th.kit.Logo, 10)
+			img, err := png.Decode(bytes.NewReader(pl.data))
+			require.NoError(t, err)
+			assert.Equal(t, 60, img.Bounds().Dx())
+			// The corner was transparent: it is now the colour under the logo.
+			r, g, b, _ := img.At(0, 0).RGBA()
+			want := tt.under(th)
+			assert.Equal(t, want, rgb{uint8(r >> 8), uint8(g >> 8), uint8(b >> 8)})
+			assert.Same(t, pl, th.pdfLogo(th.kit.Logo, 10), "prepared once per size")
+
+			// Smaller than the file: scaled down to 300 dpi.
+			small := th.pdfLogo(th.kit.Logo, 2.54)
+			img, err = png.Decode(bytes.NewReader(small.data))
+			require.NoError(t, err)
+			assert.Equal(t, 30, img.Bounds().Dx())
+
+			// The kit's file as it is, for the benchmarks' earlier steps.
+			th2 := pdfTTheme(t, tt.edit)
+			th2.pdfTuning.kitLogo = true
+			assert.Contains(t, string(mustDrawPDF(t, th2, pdfTInvoice(2))), "/SMask")
+		})
+	}
+}
+
+func TestPaletted(t *testing.T) {
+	flat := image.NewRGBA(image.Rect(0, 0, 40, 30))
+	for y := range 30 {
+		for x := range 40 {
+			c := color.RGBA{0x1f, 0x3a, 0x5f, 255}
+			if x > 20 {
+				c = color.RGBA{0xff, 0xff, 0xff, 255}
+			}
+			flat.SetRGBA(x, y, c)
+		}
+	}
+	noise := image.NewRGBA(image.Rect(0, 0, 64, 64))
+	seed := uint32(1)
+	for i := range noise.Pix {
+		seed = seed*1664525 + 1013904223
+		noise.Pix[i] = byte(seed >> 24)
+		if i%4 == 3 {
+			noise.Pix[i] = 255
+		}
+	}
+	tests := []struct {
+		name  string
+		img   *image.RGBA
+		exact bool // nil means not indexed
+		ok    bool
+	}{
+		{"two colours stay exact", flat, true, true},
+		{"noise keeps its colours", noise, false, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := paletted(tt.img)
+			if !tt.ok {
+				assert.Nil(t, p)
+				return
+			}
+			require.NotNil(t, p)
+			assert.LessOrEqual(t, len(p.Palette), 256)
+			for y := range tt.img.Bounds().Dy() {
+				for x := range tt.img.Bounds().Dx() {
+					assert.Equal(t, tt.img.RGBAAt(x, y), p.Palette[p.ColorIndexAt(x, y)])
+				}
+			}
+		})
+	}
+}
+
+// TestPDFConcurrent renders from several goroutines with one Renderer, as a
+// billing run does: the theme's shared font and logo state must give every
+// document the bytes it gets alone (run with -race).
+func TestPDFConcurrent(t *testing.T) {
+	th := pdfTTheme(t, nil)
+	r := &Renderer{kit: th.kit, theme: th}
+	views := []*view{pdfTInvoice(3), pdfTInvoice(40), pdfTNotice()}
+	want := make([][]byte, len(views))
+	for i, v := range views {
+		want[i] = mustDrawPDF(t, pdfTTheme(t, nil), v)
+	}
+	var wg sync.WaitGroup
+	errs := make(chan error, 4*len(views))
+	for range 4 {
+		for i, v := range views {
+			wg.Go(func() {
+				got, err := r.pdf(v)
+				if err == nil && !bytes.Equal(got, want[i]) {
+					err = fmt.Errorf("view %d: bytes differ from a lone render", i)
+				}
+				if err != nil {
+					errs <- err
+				}
+			})
+		}
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
 }

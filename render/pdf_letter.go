@@ -4,9 +4,19 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"image"
+	"image/color"
+	"image/draw"
+	"image/png"
+	"math"
+	"slices"
 	"strings"
+	"sync"
 
 	"codeberg.org/go-pdf/fpdf"
+	xdraw "golang.org/x/image/draw"
+
+	"github.com/liveryhq/livery/brandkits"
 )
 
 // addressWindow is where the recipient's address must sit so a window envelope
@@ -58,30 +68,29 @@ func (d *pdfDraw) letterhead() {
 
 // logoBox is the logo scaled to fit w by h, or zero when the kit has none.
 type logoBox struct {
-	name string
 	w, h float64
-	fpdf.ImageOptions
+	// byKit: the size comes from the kit's logo dimensions, so the image
+	// can be prepared for it; otherwise fpdf measured the kit's file.
+	byKit bool
 }
 
-// logo registers the kit's logo and sizes it to the kit's width, shrunk to fit
-// maxW by maxH.
+// logo sizes the kit's logo to the kit's width, shrunk to fit maxW by maxH.
+// It registers nothing: a header may size the logo twice before drawing it
+// once, and every registered image is embedded.
 func (d *pdfDraw) logo(maxW, maxH float64) (logoBox, bool) {
 	img := d.th.kit.Logo
 	if img == nil || len(img.Data) == 0 {
 		return logoBox{}, false
 	}
-	sum := sha256.Sum256(img.Data)
-	lb := logoBox{name: "logo-" + hex.EncodeToString(sum[:8])}
-	lb.ImageType = "png"
-	if img.Format == "jpeg" || img.Format == "jpg" {
-		lb.ImageType = "jpg"
-	}
-	info := d.pdf.RegisterImageOptionsReader(lb.name, lb.ImageOptions, bytes.NewReader(img.Data))
-	if info == nil || d.pdf.Err() {
-		return logoBox{}, false
-	}
+	lb := logoBox{byKit: true}
 	pw, ph := float64(img.Width), float64(img.Height)
 	if pw <= 0 || ph <= 0 {
+		// A kit that does not know its logo's size: ask fpdf.
+		lb.byKit = false
+		info := d.registerLogo(d.th.pdfLogo(img, 0))
+		if info == nil {
+			return logoBox{}, false
+		}
 		pw, ph = info.Width(), info.Height()
 	}
 	if pw <= 0 || ph <= 0 {
@@ -98,14 +107,263 @@ func (d *pdfDraw) logo(maxW, maxH float64) (logoBox, bool) {
 	return lb, true
 }
 
+// registerLogo registers a prepared logo with fpdf, or returns nil when fpdf
+// cannot read it.
+func (d *pdfDraw) registerLogo(pl *pdfLogo) *fpdf.ImageInfoType {
+	info := d.pdf.RegisterImageOptionsReader(pl.name, fpdf.ImageOptions{ImageType: pl.imageType}, bytes.NewReader(pl.data))
+	if info == nil || d.pdf.Err() {
+		return nil
+	}
+	return info
+}
+
+// logoDPI is the resolution the logo keeps at the size it is drawn: print
+// quality, where kits tend to ship logos at two or three times that.
+const logoDPI = 300
+
+// maxLogoSizes bounds the logo versions a theme keeps. A kit draws its logo
+// at one size, or two when the band's details move under it.
+const maxLogoSizes = 4
+
+// pdfLogo is the kit's logo as a document hands it to fpdf.
+type pdfLogo struct {
+	name      string // fpdf's image name, from the content
+	imageType string // "png" or "jpg"
+	data      []byte
+}
+
+// pdfLogos is a theme's logo made ready for fpdf, per drawn size.
+type pdfLogos struct {
+	mu     sync.Mutex
+	flat   *image.RGBA      // the PNG composed onto its background
+	asIs   bool             // a JPEG, or a PNG that does not decode: orig only
+	bySize map[int]*pdfLogo // by width in pixels
+	orig   *pdfLogo         // the kit's file as it is
+}
+
+// pdfLogo returns the logo for drawing widthMM wide (0: unknown), preparing
+// it on first use.
+//
+// Why: fpdf takes a PNG's compressed pixels as they are, except when the
+// PNG has an alpha channel: then it inflates the image, splits off the
+// alpha and deflates both again, for every document, which cost more than
+// drawing all the rest of an invoice. The logo always sits on a known flat
+// colour (the band's primary or the page background), so it is composed
+// onto that colour, scaled down to logoDPI at the size it is drawn (kits
+// ship logos far larger, which only cost bytes) and stored as an opaque
+// PNG, once per theme and size. JPEG logos pass as they are: fpdf copies
+// them, and decoding them again would only lose quality.
+func (th *theme) pdfLogo(img *brandkits.Image, widthMM float64) *pdfLogo {
+	l := &th.pdf.logos
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.orig == nil {
+		l.orig = newPDFLogo("png", img.Data)
+		if img.Format == "jpeg" || img.Format == "jpg" {
+			l.orig.imageType = "jpg"
+			l.asIs = true
+		}
+	}
+	if l.asIs || widthMM <= 0 || th.pdfTuning.kitLogo {
+		return l.orig
+	}
+	if l.flat == nil {
+		if l.flat = composePNG(img.Data, th.logoBackground()); l.flat == nil {
+			l.asIs = true
+			return l.orig
+		}
+	}
+	w := min(l.flat.Bounds().Dx(), int(math.Ceil(widthMM/25.4*logoDPI)))
+	if pl, ok := l.bySize[w]; ok {
+		return pl
+	}
+	data, err := encodeLogo(l.flat, w)
+	if err != nil {
+		return l.orig
+	}
+	pl := newPDFLogo("png", data)
+	if len(l.bySize) < maxLogoSizes {
+		if l.bySize == nil {
+			l.bySize = make(map[int]*pdfLogo, maxLogoSizes)
+		}
+		l.bySize[w] = pl
+	}
+	return pl
+}
+
+// newPDFLogo names an image after its content, so that nothing else
+// decides the image's name in the PDF.
+func newPDFLogo(imageType string, data []byte) *pdfLogo {
+	sum := sha256.Sum256(data)
+	return &pdfLogo{name: "logo-" + hex.EncodeToString(sum[:8]), imageType: imageType, data: data}
+}
+
+// logoBackground is the colour under the logo: the band for the band
+// header, the page for the others.
+func (th *theme) logoBackground() rgb {
+	switch th.kit.Layout.Header.Style {
+	case "minimal", "centered":
+		return th.background
+	}
+	return th.primary
+}
+
+// composePNG decodes a PNG and composes it onto bg, or returns nil when it
+// does not decode (fpdf then gets the file, and fails on it as it would
+// have).
+func composePNG(data []byte, bg rgb) *image.RGBA {
+	src, err := png.Decode(bytes.NewReader(data))
+	if err != nil {
+		return nil
+	}
+	b := src.Bounds()
+	flat := image.NewRGBA(image.Rect(0, 0, b.Dx(), b.Dy()))
+	draw.Draw(flat, flat.Bounds(), image.NewUniform(color.RGBA{bg.R, bg.G, bg.B, 255}), image.Point{}, draw.Src)
+	draw.Draw(flat, flat.Bounds(), src, b.Min, draw.Over)
+	return flat
+}
+
+// encodeLogo scales flat down to w pixels wide and encodes it as a PNG.
+func encodeLogo(flat *image.RGBA, w int) ([]byte, error) {
+	img := flat
+	if b := flat.Bounds(); b.Dx() > w {
+		h := max(1, int(math.Round(float64(b.Dy())*float64(w)/float64(b.Dx()))))
+		img = image.NewRGBA(image.Rect(0, 0, w, h))
+		xdraw.CatmullRom.Scale(img, img.Bounds(), flat, b, draw.Src, nil)
+	}
+	var out image.Image = img
+	if p := paletted(img); p != nil {
+		out = p
+	}
+	var buf bytes.Buffer
+	// The image is opaque, so it is written as RGB or indexed colour: fpdf
+	// embeds it without an alpha mask and without recompressing.
+	enc := png.Encoder{CompressionLevel: png.BestCompression}
+	if err := enc.Encode(&buf, out); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// maxPaletteError is the largest mean error, summed over red, green and
+// blue (0-765), that paletted accepts per pixel. Logos are flat artwork:
+// their 256-colour versions stay well below it (the sample logos at about
+// 0.5), while photographic ones exceed it and keep all their colours.
+const maxPaletteError = 2.0
+
+// paletted returns img reduced to 256 colours by median cut, or nil when
+// that would change it visibly. An indexed PNG of a logo is about a third
+// of the size of its RGB version: the logo is by far the largest object of
+// an invoice's PDF.
+func paletted(img *image.RGBA) *image.Paletted {
+	b := img.Bounds()
+	n := b.Dx() * b.Dy()
+	if n == 0 {
+		return nil
+	}
+	px := make([][3]uint8, 0, n)
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		row := img.Pix[(y-b.Min.Y)*img.Stride:]
+		for x := 0; x < b.Dx(); x++ {
+			px = append(px, [3]uint8{row[4*x], row[4*x+1], row[4*x+2]})
+		}
+	}
+	pal := medianCut(px, 256)
+	out := image.NewPaletted(b, pal)
+	// draw maps each pixel to the nearest palette colour, without
+	// dithering: dithering noise would cost most of what indexing saves.
+	draw.Draw(out, b, img, b.Min, draw.Src)
+	sum := 0
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		for x := b.Min.X; x < b.Max.X; x++ {
+			a, c := img.RGBAAt(x, y), pal[out.ColorIndexAt(x, y)].(color.RGBA)
+			sum += absDiff(a.R, c.R) + absDiff(a.G, c.G) + absDiff(a.B, c.B)
+		}
+	}
+	if float64(sum)/float64(n) > maxPaletteError {
+		return nil
+	}
+	return out
+}
+
+// medianCut builds a palette of at most size colours for px: it splits the
+// box of colours with the largest spread times count at its median along its
+// widest channel until there are size boxes, and takes each box's mean. A
+// box of one colour is never split, so an image with few colours keeps
+// them exactly.
+func medianCut(px [][3]uint8, size int) color.Palette {
+	type box struct {
+		px             [][3]uint8
+		width, channel int // the widest channel's spread, and which it is
+	}
+	newBox := func(px [][3]uint8) box {
+		b := box{px: px}
+		for c := range 3 {
+			lo, hi := 255, 0
+			for _, p := range px {
+				lo, hi = min(lo, int(p[c])), max(hi, int(p[c]))
+			}
+			if hi-lo > b.width {
+				b.width, b.channel = hi-lo, c
+			}
+		}
+		return b
+	}
+	boxes := []box{newBox(px)}
+	for len(boxes) < size {
+		best, bestScore := -1, 0
+		for i, b := range boxes {
+			if score := b.width * len(b.px); score > bestScore {
+				best, bestScore = i, score
+			}
+		}
+		if best < 0 {
+			break // every box holds a single colour
+		}
+		b := boxes[best]
+		c := b.channel
+		slices.SortFunc(b.px, func(p, q [3]uint8) int { return int(p[c]) - int(q[c]) })
+		m := len(b.px) / 2
+		boxes[best] = newBox(b.px[:m])
+		boxes = append(boxes, newBox(b.px[m:]))
+	}
+	pal := make(color.Palette, 0, len(boxes))
+	for _, b := range boxes {
+		var s [3]int
+		for _, p := range b.px {
+			s[0], s[1], s[2] = s[0]+int(p[0]), s[1]+int(p[1]), s[2]+int(p[2])
+		}
+		n := len(b.px)
+		pal = append(pal, color.RGBA{uint8((s[0] + n/2) / n), uint8((s[1] + n/2) / n), uint8((s[2] + n/2) / n), 255})
+	}
+	return pal
+}
+
+// absDiff is |a-b|.
+func absDiff(a, b uint8) int {
+	if a > b {
+		return int(a - b)
+	}
+	return int(b - a)
+}
+
 // wordmark reports whether the logo is wide enough to be a wordmark or a
 // lockup, which carries the brand name already: printing the name beside it
 // would say it twice.
 func (lb logoBox) wordmark() bool { return lb.w > 2.2*lb.h }
 
-// drawLogo draws the logo with its top-left corner at x, y.
+// drawLogo draws the logo with its top-left corner at x, y, in the version
+// prepared for its size.
 func (d *pdfDraw) drawLogo(lb logoBox, x, y float64) {
-	d.pdf.ImageOptions(lb.name, x, y, lb.w, lb.h, false, lb.ImageOptions, 0, "")
+	widthMM := lb.w
+	if !lb.byKit {
+		widthMM = 0 // the file fpdf measured
+	}
+	pl := d.th.pdfLogo(d.th.kit.Logo, widthMM)
+	if d.registerLogo(pl) == nil {
+		return
+	}
+	d.pdf.ImageOptions(pl.name, x, y, lb.w, lb.h, false, fpdf.ImageOptions{ImageType: pl.imageType}, 0, "")
 }
 
 // logoX places something w wide at the kit's logo position.

@@ -1,6 +1,7 @@
 package render
 
 import (
+	"math"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -199,9 +200,12 @@ func (d *pdfDraw) drawLine(ln textLine, x, y float64, st textStyle) {
 	pdf := d.pdf
 	lh := d.lineHeight(st)
 	base := y + lh/2 + 0.3*ptMM(st.size)
-	for _, p := range ln.pieces {
+	for i := 0; i < len(ln.pieces); {
+		p := ln.pieces[i]
 		px := x + p.x
 		d.font(st.family, st.bold || p.in.Bold, st.size)
+		text, n := d.joinPieces(ln.pieces[i:], st)
+		i += n
 		if p.in.Code && !st.code {
 			d.fillColor(d.tint(d.th.muted, 0.14))
 			pdf.Rect(px-0.5, base-ptMM(st.size)*0.8, p.w+1, ptMM(st.size)*1.05, "F")
@@ -215,10 +219,10 @@ func (d *pdfDraw) drawLine(ln textLine, x, y float64, st textStyle) {
 			// The bundled families have no italic; a slant keeps the emphasis.
 			pdf.TransformBegin()
 			pdf.TransformSkewX(12, px, base)
-			pdf.Text(px, base, p.text)
+			pdf.Text(px, base, text)
 			pdf.TransformEnd()
 		} else {
-			pdf.Text(px, base, p.text)
+			pdf.Text(px, base, text)
 		}
 	}
 	// Links: one underline and one clickable area per run of pieces with the
@@ -239,6 +243,57 @@ func (d *pdfDraw) drawLine(ln textLine, x, y float64, st textStyle) {
 		}
 		i = j
 	}
+}
+
+// joinPieces returns the text of the run of pieces that draws as one string
+// in the current font, and how many pieces it spans: pieces of the same run
+// style whose gaps are exactly a space (or nothing) in that font. One Text
+// call per run rather than per word halves the work fpdf does per line and
+// the size of the page content, and puts the glyphs exactly where the
+// pieces would have put them. Shaded code runs stay one box per word.
+func (d *pdfDraw) joinPieces(pieces []piece, st textStyle) (string, int) {
+	first := pieces[0]
+	if len(pieces) == 1 || (first.in.Code && !st.code) {
+		return first.text, 1
+	}
+	sameRun := func(a, b inline) bool {
+		return a.Bold == b.Bold && a.Italic == b.Italic && a.Code == b.Code && a.URL == b.URL
+	}
+	const eps = 1e-6 // mm; layout's sums differ from a string's width by rounding only
+	space := -1.0
+	n, end := 1, first.x+first.w
+	for ; n < len(pieces); n++ {
+		q := pieces[n]
+		if !sameRun(first.in, q.in) {
+			break
+		}
+		gap := q.x - end
+		if gap > eps {
+			if space < 0 {
+				space = d.pdf.GetStringWidth(" ")
+			}
+			if math.Abs(gap-space) > eps {
+				break
+			}
+		} else if gap < -eps {
+			break
+		}
+		end = q.x + q.w
+	}
+	if n == 1 {
+		return first.text, 1
+	}
+	var b strings.Builder
+	prevEnd := first.x + first.w
+	b.WriteString(first.text)
+	for _, q := range pieces[1:n] {
+		if q.x-prevEnd > eps {
+			b.WriteByte(' ')
+		}
+		b.WriteString(q.text)
+		prevEnd = q.x + q.w
+	}
+	return b.String(), n
 }
 
 // alignOffset is where a line of width w starts in a box of width box.

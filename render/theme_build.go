@@ -70,9 +70,10 @@ func resolveFamily(kit *brandkits.Kit, family string) (fontPair, error) {
 			file string
 			data *[]byte
 			face **fonts.Face
+			sub  **fonts.Subsetter
 		}{
-			{"fonts/" + name + "-Regular.ttf", &p.Regular, &p.RegularFace},
-			{"fonts/" + name + "-Bold.ttf", &p.Bold, &p.BoldFace},
+			{"fonts/" + name + "-Regular.ttf", &p.Regular, &p.RegularFace, &p.RegularSub},
+			{"fonts/" + name + "-Bold.ttf", &p.Bold, &p.BoldFace, &p.BoldSub},
 		} {
 			data, ok := kit.Fonts[strings.TrimPrefix(v.file, "fonts/")]
 			if !ok {
@@ -85,7 +86,9 @@ func resolveFamily(kit *brandkits.Kit, family string) (fontPair, error) {
 			if err != nil {
 				return fontPair{}, fmt.Errorf("%s: %w", v.file, err)
 			}
-			*v.data, *v.face = data, face
+			// One Subsetter per kit font and Renderer: it pre-builds the
+			// tables every document's subset shares.
+			*v.data, *v.face, *v.sub = data, face, fonts.NewSubsetter(face)
 		}
 		return p, nil
 	}
@@ -101,7 +104,19 @@ func resolveFamily(kit *brandkits.Kit, family string) (fontPair, error) {
 	if err != nil {
 		return fontPair{}, err
 	}
-	return fontPair{Name: fam.Name, Regular: fam.Regular, Bold: fam.Bold, RegularFace: reg, BoldFace: bold}, nil
+	// The bundled families' Subsetters are shared by the whole process.
+	regSub, err := fam.RegularSubsetter()
+	if err != nil {
+		return fontPair{}, err
+	}
+	boldSub, err := fam.BoldSubsetter()
+	if err != nil {
+		return fontPair{}, err
+	}
+	return fontPair{
+		Name: fam.Name, Regular: fam.Regular, Bold: fam.Bold,
+		RegularFace: reg, BoldFace: bold, RegularSub: regSub, BoldSub: boldSub,
+	}, nil
 }
 
 // parseHex parses #rrggbb or #rgb.
