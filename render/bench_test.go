@@ -122,11 +122,12 @@ func BenchmarkPDFSteps(b *testing.B) {
 		name   string
 		tuning pdfTuning
 	}{
-		{"a-utf8-full-fonts", pdfTuning{route: routeUTF8Full, noFontCache: true, kitLogo: true}},
-		{"b-utf8-subsets", pdfTuning{route: routeUTF8Subset, noFontCache: true, kitLogo: true}},
-		{"c-simple-fonts", pdfTuning{route: routeSimple, noFontCache: true, kitLogo: true}},
-		{"d-logo-prepared", pdfTuning{route: routeSimple, noFontCache: true}},
-		{"e-font-cache", pdfTuning{}},
+		{"a-utf8-full-fonts", pdfTuning{route: routeUTF8Full, noFontCache: true, kitLogo: true, fpdfCompression: true}},
+		{"b-utf8-subsets", pdfTuning{route: routeUTF8Subset, noFontCache: true, kitLogo: true, fpdfCompression: true}},
+		{"c-simple-fonts", pdfTuning{route: routeSimple, noFontCache: true, kitLogo: true, fpdfCompression: true}},
+		{"d-logo-prepared", pdfTuning{route: routeSimple, noFontCache: true, fpdfCompression: true}},
+		{"e-font-cache", pdfTuning{route: routeSimple, fpdfCompression: true}},
+		{"f-stream-compression", pdfTuning{}},
 	}
 	docs := []struct{ name, kit, doc string }{
 		{"onepage", "roastery", benchOnePage},

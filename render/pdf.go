@@ -2,12 +2,15 @@ package render
 
 import (
 	"bytes"
+	"compress/zlib"
 	"container/list"
 	"errors"
 	"fmt"
 	"io"
 	"math"
+	"math/bits"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -105,7 +108,13 @@ func (r *Renderer) drawPDF(v *view, route fontRoute, scope runeScope) (out []byt
 	if err := w.f.Output(&buf); err != nil {
 		return nil, "", fmt.Errorf("draw PDF: %w", err)
 	}
-	out, aerr := indirectAnnots(buf.Bytes())
+	raw := buf.Bytes()
+	if !r.theme.pdfTuning.fpdfCompression {
+		if raw, err = compressStreams(raw); err != nil {
+			return nil, "", fmt.Errorf("draw PDF: %w", err)
+		}
+	}
+	out, aerr := indirectAnnots(raw)
 	if aerr != nil {
 		return nil, "", aerr
 	}
@@ -120,7 +129,10 @@ func (r *Renderer) newPDFWriter(v *view, route fontRoute, scope runeScope) (*pdf
 		UnitStr:        "mm",
 		Size:           fpdf.SizeType{Wd: th.pageW, Ht: th.pageH},
 	})
-	pdf.SetCompression(true)
+	// compressStreams compresses the page content afterwards, with a
+	// reused compressor: fpdf allocates and clears a new one of 1.2 MB for
+	// every stream, which costs more than compressing a page.
+	pdf.SetCompression(th.pdfTuning.fpdfCompression)
 	pdf.SetCatalogSort(true)
 	created := v.Meta.Date.Time()
 	if created.IsZero() {
@@ -346,28 +358,56 @@ type pdfRuneSets struct {
 // made of pdfLiterals, or a pdfLiterals character: keep it so, or add the
 // new literal there. Tests draw with pdfStrictText to hold the code to it.
 func pdfDocumentRunes(v *view) pdfRuneSets {
-	var s pdfRuneSets
-	add := func(dst *[]rune, str string) {
-		for _, r := range str {
-			*dst = append(*dst, r)
-		}
-	}
-	s.all = make([]rune, 0, 1024)
-	v.eachString(func(str string) { add(&s.all, str) })
-	add(&s.all, pdfLiterals)
-	add(&s.heading, v.Title+v.Brand+"\u00a0")
+	var all, heading runeSet
+	v.eachString(all.addString)
+	all.addString(pdfLiterals)
+	heading.addString(v.Title)
+	heading.addString(v.Brand)
+	heading.addString("\u00a0")
 	for _, b := range v.Body {
 		if b.Kind == blockHeading {
 			for _, in := range b.Inlines {
-				add(&s.heading, in.Text)
+				heading.addString(in.Text)
 			}
 		}
 	}
-	for _, set := range []*[]rune{&s.all, &s.heading} {
-		slices.Sort(*set)
-		*set = slices.Compact(*set)
+	return pdfRuneSets{all: all.runes(), heading: heading.runes()}
+}
+
+// runeSet collects distinct runes: a bitmap for the Basic Multilingual
+// Plane, where all text worth a single-byte font is, and a list for the
+// rest. Why not append and sort: a document has thousands of runes and a
+// few dozen distinct ones, and setting bits is several times faster.
+type runeSet struct {
+	bmp   [0x10000 / 64]uint64
+	other []rune
+}
+
+func (s *runeSet) addString(str string) {
+	for _, r := range str {
+		if r < 0x10000 {
+			s.bmp[r>>6] |= 1 << (r & 63)
+		} else if !slices.Contains(s.other, r) {
+			s.other = append(s.other, r)
+		}
 	}
-	return s
+}
+
+// runes returns the set's runes in order.
+func (s *runeSet) runes() []rune {
+	n := len(s.other)
+	for _, w := range s.bmp {
+		n += bits.OnesCount64(w)
+	}
+	out := make([]rune, 0, n)
+	for i, w := range s.bmp {
+		for w != 0 {
+			out = append(out, rune(i<<6|bits.TrailingZeros64(w)))
+			w &= w - 1
+		}
+	}
+	slices.Sort(s.other)
+	return append(out, s.other...)
 }
 
 // addSubsetFont registers a per-document subset program of f for runes
@@ -399,6 +439,122 @@ func addUTF8Font(pdf *fpdf.Fpdf, key pdfFontKey, data []byte) (err error) {
 		return fmt.Errorf("draw PDF: font %s %q: %w", family, style, fonts.ErrNotTrueType)
 	}
 	return nil
+}
+
+// zlibWriters are reused across documents: a new zlib writer allocates and
+// clears about 1.2 MB, several times the cost of compressing a page. Best
+// speed is fpdf's own level: it gives the same bytes fpdf would.
+var zlibWriters = sync.Pool{New: func() any {
+	w, _ := zlib.NewWriterLevel(nil, zlib.BestSpeed)
+	return w
+}}
+
+// compressStreams returns pdf, written by fpdf without compression, with
+// every stream fpdf would have compressed (those whose dictionary holds
+// just their /Length: page content and image palettes) compressed, and the
+// cross-reference table moved to the objects' new offsets. It reads the
+// layout fpdf writes: "N 0 obj\n<</Length L>>\nstream\n", L bytes,
+// "\nendstream\nendobj\n"; objects in the order the xref table's offsets
+// give; one xref section "xref\n0 N\n" of 20-byte entries; the trailer.
+func compressStreams(pdf []byte) ([]byte, error) {
+	bad := func(what string) error { return fmt.Errorf("compress streams: %s is not as fpdf writes it", what) }
+	sx := bytes.LastIndex(pdf, []byte("\nstartxref\n"))
+	if sx < 0 {
+		return nil, bad("the trailer")
+	}
+	xref, err := strconv.Atoi(string(bytes.TrimSpace(bytes.TrimSuffix(bytes.TrimSpace(pdf[sx+len("\nstartxref\n"):]), []byte("%%EOF")))))
+	if err != nil || xref <= 0 || xref >= sx {
+		return nil, bad("startxref")
+	}
+	var n int
+	head := pdf[xref:]
+	if _, err := fmt.Sscanf(string(head[:min(len(head), 32)]), "xref\n0 %d\n", &n); err != nil || n < 1 {
+		return nil, bad("the xref table")
+	}
+	entries := head[bytes.IndexByte(head[5:], '\n')+6:]
+	const entryLen = 20
+	if len(entries) < n*entryLen {
+		return nil, bad("the xref table")
+	}
+	trailer := entries[n*entryLen:]
+	trailer = trailer[:bytes.Index(trailer, []byte("startxref\n"))]
+
+	// Objects in file order, each up to the next one (or the xref table).
+	type object struct{ num, off int }
+	objs := make([]object, 0, n-1)
+	for i := 1; i < n; i++ {
+		off, err := strconv.Atoi(string(entries[i*entryLen : i*entryLen+10]))
+		if err != nil || off <= 0 || off >= xref {
+			return nil, bad("an xref entry")
+		}
+		objs = append(objs, object{i, off})
+	}
+	slices.SortFunc(objs, func(a, b object) int { return a.off - b.off })
+	if len(objs) == 0 {
+		return pdf, nil
+	}
+
+	out := bytes.NewBuffer(make([]byte, 0, len(pdf)/2))
+	out.Write(pdf[:objs[0].off])
+	offsets := make([]int, n)
+	zw := zlibWriters.Get().(*zlib.Writer)
+	defer zlibWriters.Put(zw)
+	var z bytes.Buffer
+	for i, o := range objs {
+		end := xref
+		if i+1 < len(objs) {
+			end = objs[i+1].off
+		}
+		body := pdf[o.off:end]
+		offsets[o.num] = out.Len()
+		data, ok := plainStream(body, o.num)
+		if !ok {
+			out.Write(body)
+			continue
+		}
+		z.Reset()
+		zw.Reset(&z)
+		if _, err := zw.Write(data); err != nil {
+			return nil, err
+		}
+		if err := zw.Close(); err != nil {
+			return nil, err
+		}
+		fmt.Fprintf(out, "%d 0 obj\n<</Filter /FlateDecode /Length %d>>\nstream\n", o.num, z.Len())
+		out.Write(z.Bytes())
+		out.WriteString("\nendstream\nendobj\n")
+	}
+	start := out.Len()
+	fmt.Fprintf(out, "xref\n0 %d\n0000000000 65535 f \n", n)
+	for _, off := range offsets[1:] {
+		fmt.Fprintf(out, "%010d 00000 n \n", off)
+	}
+	out.Write(trailer)
+	fmt.Fprintf(out, "startxref\n%d\n%%%%EOF\n", start)
+	return out.Bytes(), nil
+}
+
+// plainStream returns the data of body, object num as fpdf writes it, when
+// it is a stream whose dictionary holds just its length: the streams fpdf
+// compresses when asked to.
+func plainStream(body []byte, num int) ([]byte, bool) {
+	rest, ok := bytes.CutPrefix(body, fmt.Appendf(nil, "%d 0 obj\n<</Length ", num))
+	if !ok {
+		return nil, false
+	}
+	i := bytes.IndexByte(rest, '>')
+	if i < 0 {
+		return nil, false
+	}
+	l, err := strconv.Atoi(string(rest[:i]))
+	if err != nil || l < 0 {
+		return nil, false
+	}
+	rest, ok = bytes.CutPrefix(rest[i:], []byte(">>\nstream\n"))
+	if !ok || len(rest) != l+len("\nendstream\nendobj\n") || string(rest[l:]) != "\nendstream\nendobj\n" {
+		return nil, false
+	}
+	return rest[:l], true
 }
 
 // pdfWriter is a document's fpdf as the drawing code sees it. Every method

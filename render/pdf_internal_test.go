@@ -967,3 +967,65 @@ func TestPDFConcurrent(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+func TestRuneSet(t *testing.T) {
+	tests := []struct {
+		name string
+		in   []string
+		want []rune
+	}{
+		{"empty", nil, []rune{}},
+		{"sorted and distinct", []string{"cba", "abc"}, []rune{'a', 'b', 'c'}},
+		{"word boundaries of the bitmap", []string{"\u003f\u0040\u007f\u0080"}, []rune{0x3f, 0x40, 0x7f, 0x80}},
+		{"beyond the BMP last", []string{"😀a", "\U0001F600\U00010000\uffff"}, []rune{'a', 0xffff, 0x10000, 0x1F600}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var s runeSet
+			for _, str := range tt.in {
+				s.addString(str)
+			}
+			assert.Equal(t, tt.want, s.runes())
+		})
+	}
+}
+
+// TestCompressStreams checks that compressing the streams after fpdf gives
+// the very bytes fpdf's own compression gives, for documents with one page
+// and many, a logo palette and links.
+func TestCompressStreams(t *testing.T) {
+	tests := []struct {
+		name string
+		view *view
+		edit func(*brandkits.Kit)
+	}{
+		{"invoice, 60 rows", pdfTInvoice(60), nil},
+		{"notice with links", pdfTNotice(), nil},
+		{"no logo", pdfTInvoice(2), func(k *brandkits.Kit) { k.Logo = nil }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ours := mustDrawPDF(t, pdfTTheme(t, tt.edit), tt.view)
+			th := pdfTTheme(t, tt.edit)
+			th.pdfTuning.fpdfCompression = true
+			// Not assert.Equal: a failure would print two whole PDFs.
+			assert.True(t, bytes.Equal(mustDrawPDF(t, th, tt.view), ours), "same bytes as fpdf's compression")
+			assert.NotRegexp(t, `<</Length \d+>>\nstream`, string(ours), "every such stream compressed")
+		})
+	}
+
+	bad := []struct {
+		name string
+		pdf  string
+	}{
+		{"no trailer", "%PDF-1.4\n1 0 obj\n<<>>\nendobj\n"},
+		{"bad startxref", "%PDF-1.4\n\nstartxref\nabc\n%%EOF\n"},
+		{"short xref", "%PDF-1.4\n1 0 obj\n<<>>\nendobj\nxref\n0 5\n0000000000 65535 f \n\nstartxref\n30\n%%EOF\n"},
+	}
+	for _, tt := range bad {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := compressStreams([]byte(tt.pdf))
+			assert.Error(t, err)
+		})
+	}
+}

@@ -54,6 +54,9 @@ type pdfTuning struct {
 	route       fontRoute // how fonts reach fpdf
 	noFontCache bool      // build every document's SimpleFonts afresh
 	kitLogo     bool      // hand fpdf the kit's logo file as it is
+	// fpdfCompression lets fpdf compress the streams, with a new compressor
+	// each, instead of compressStreams.
+	fpdfCompression bool
 }
 
 // fontPair is a family's regular and bold TrueType programs.
