@@ -24,7 +24,7 @@ func TestApplyDefaults(t *testing.T) {
 				assert.Equal(t, Header{Style: "band", LogoPosition: "left", LogoWidth: 40}, k.Layout.Header)
 				assert.Equal(t, "horizontal", k.Layout.Table.Rules)
 				assert.Equal(t, Typography{HeadingFamily: "noto-sans", BodyFamily: "noto-sans", BaseSize: 10, HeadingSize: 20, SmallSize: 8, LineHeight: 1.35}, k.Typography)
-				assert.Equal(t, Colors{Primary: "#1f3a5f", Secondary: "#1f3a5f", Accent: "#1f3a5f", Text: "#1a1a1a", Muted: "#6b7280", Background: "#ffffff"}, k.Colors)
+				assert.Equal(t, Colors{Primary: "#1f3a5f", Secondary: "#1f3a5f", Accent: "#1f3a5f", Text: "#1a1a1a", Muted: "#646b78", Background: "#ffffff"}, k.Colors)
 			},
 		},
 		{
@@ -118,4 +118,25 @@ func TestValidateLogo(t *testing.T) {
 	assertProblems(t, []wantProblem{{path: "logo.jpg", message: "at most 10000 per side"}}, k.Problems())
 	k.Logo = &Image{Format: "png", Width: 6000, Height: 6000}
 	assertProblems(t, []wantProblem{{path: "logo.png", message: "at most 25 megapixels"}}, k.Problems())
+}
+
+// A kit that sets only what has no default lints without an error: every
+// colour pair the defaults make passes the contrast checks. The address is
+// not a default but the law's: en-GB invoices must state it.
+func TestLintDefaultKit(t *testing.T) {
+	k := &Kit{Name: "northbound", Identity: Identity{
+		BrandName: "Northbound Coffee", LegalName: "Northbound Coffee Ltd",
+		Address: []string{"4 Harbour Row", "Edinburgh EH6 6LU"},
+	}}
+	for _, p := range k.Lint() {
+		assert.True(t, p.Warning, "default kit: lint error %s", p)
+		assert.NotContains(t, p.Path, "colors.", "default kit: %s", p)
+	}
+
+	// The default muted grey holds even on the panel tint of the darkest
+	// primary a kit could pick.
+	k.Colors.Primary = "#000000"
+	for _, p := range k.Lint() {
+		assert.NotEqual(t, "colors.muted", p.Path, "default muted on a black primary's tint: %s", p)
+	}
 }

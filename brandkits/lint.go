@@ -110,11 +110,12 @@ type contrastUse struct {
 // (render/pdf*.go and render/html.go) print it on, against WCAG 2.x AA.
 // Each problem sits at the kit colour to change, one per text colour (see
 // reportContrast). colors.secondary is not checked: no renderer draws it.
+// Nor is colors.accent: both channels draw it only as decoration (the bar
+// under the HTML title, the border of quotes), never as text or under it.
 func (k *Kit) lintContrast(ps *problems) {
 	c := k.Colors
 	var (
 		primary, errP    = parseColor(c.Primary)
-		accent, errA     = parseColor(c.Accent)
 		text, errT       = parseColor(c.Text)
 		muted, errM      = parseColor(c.Muted)
 		background, errB = parseColor(c.Background)
@@ -151,8 +152,10 @@ func (k *Kit) lintContrast(ps *problems) {
 	uses = append(uses,
 		contrastUse{path: "colors.primary", fg: primary, bg: background, bgName: bgName, what: "the document title", pt: title, bold: true},
 		contrastUse{path: "colors.primary", fg: primary, bg: background, bgName: bgName, what: "the amount due", pt: base * 1.2, bold: true},
+		contrastUse{path: "colors.primary", fg: primary, bg: background, bgName: bgName, what: "## headings in PDFs", pt: base * 1.3, bold: true},
 		contrastUse{path: "colors.primary", fg: primary, bg: background, bgName: bgName, what: "running heads", pt: small, bold: true},
-		contrastUse{path: "colors.primary", fg: primary, bg: background, bgName: bgName, what: "links in e-mails", pt: base},
+		contrastUse{path: "colors.primary", fg: primary, bg: background, bgName: bgName, what: "links", pt: base},
+		contrastUse{path: "colors.primary", fg: primary, bg: background, bgName: bgName, what: "the link under call-to-action buttons in PDFs", pt: small},
 	)
 	// The renderers choose the text colour on primary fills themselves, so
 	// the colour to change is the primary. The PDF keeps the page background
@@ -169,17 +172,18 @@ func (k *Kit) lintContrast(ps *problems) {
 		}
 	}
 	if errT == nil {
+		// E-mails, and the call-to-action button in both channels, take white
+		// or the text colour, whichever contrasts more (render's textOn). The
+		// button is checked at the PDF's size, base × 1.05 pt bold: the
+		// e-mail's (base × 1.5 + 1 px, at most 19 px) counts as large text
+		// whenever the PDF's does, so it is never the stricter one.
 		onHTML := text
 		if contrast(primary, whiteRGB) >= contrast(primary, text) {
 			onHTML = whiteRGB
 		}
-		uses = append(uses, contrastUse{path: "colors.primary", fg: onHTML, bg: primary, fgName: "text " + onHTML.hex(), bgName: primaryName, what: "table headers and buttons in e-mails", pt: base * 0.85, bold: true})
-	}
-	if errA == nil {
-		onAccent := onColorPDF(accent, background)
 		uses = append(uses,
-			contrastUse{path: "colors.accent", fg: accent, bg: background, bgName: bgName, what: "links in PDFs", pt: base},
-			contrastUse{path: "colors.accent", fg: onAccent, bg: accent, fgName: "text " + onAccent.hex(), bgName: "accent " + accent.hex(), what: "call-to-action buttons in PDFs", pt: base * 1.05, bold: true},
+			contrastUse{path: "colors.primary", fg: onHTML, bg: primary, fgName: "text " + onHTML.hex(), bgName: primaryName, what: "table headers in e-mails", pt: base * 0.85, bold: true},
+			contrastUse{path: "colors.primary", fg: onHTML, bg: primary, fgName: "text " + onHTML.hex(), bgName: primaryName, what: "call-to-action buttons", pt: base * 1.05, bold: true},
 		)
 	}
 	reportContrast(ps, uses)

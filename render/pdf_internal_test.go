@@ -22,6 +22,7 @@ import (
 
 	"github.com/liveryhq/livery/brandkits"
 	"github.com/liveryhq/livery/fonts"
+	"github.com/liveryhq/livery/samples"
 )
 
 func init() {
@@ -1028,4 +1029,111 @@ func TestCompressStreams(t *testing.T) {
 			assert.Error(t, err)
 		})
 	}
+}
+
+// pdfTPaint is what a page's content stream paints in which colour, colours
+// written as fpdf writes them ("0.122 0.227 0.373", greys expanded).
+type pdfTPaint struct {
+	text    map[string]string // text shown -> its colour
+	strokes map[string]bool   // colours of stroked lines
+	fills   map[string]bool   // colours of filled rectangles and paths
+}
+
+var (
+	pdfTColourRE = regexp.MustCompile(`^([\d.]+)(?: ([\d.]+) ([\d.]+))? (rg|g|RG|G)$`)
+	pdfTTextRE   = regexp.MustCompile(`^(?:q ([\d. ]+?) (rg|g) )?BT [\d.-]+ [\d.-]+ Td \((.*)\) Tj ET(?: Q)?$`)
+)
+
+// pdfTPaintOf reads the colours of pdf's page content: text in a "q … rg BT
+// … ET Q" group takes that colour, other text the fill colour, as fpdf
+// writes them.
+func pdfTPaintOf(t testing.TB, pdf []byte) pdfTPaint {
+	t.Helper()
+	p := pdfTPaint{text: map[string]string{}, strokes: map[string]bool{}, fills: map[string]bool{}}
+	colour := func(m []string) string {
+		if m[2] == "" {
+			return m[1] + " " + m[1] + " " + m[1]
+		}
+		return m[1] + " " + m[2] + " " + m[3]
+	}
+	var fill, stroke string
+	for _, stream := range smpInflatedStreams(t, pdf) {
+		for line := range strings.SplitSeq(string(stream), "\n") {
+			line = strings.TrimSpace(line)
+			if m := pdfTColourRE.FindStringSubmatch(line); m != nil {
+				if strings.ToUpper(m[4]) == m[4] {
+					stroke = colour(m[:4])
+				} else {
+					fill = colour(m[:4])
+				}
+				continue
+			}
+			if m := pdfTTextRE.FindStringSubmatch(line); m != nil {
+				c := fill
+				if m[1] != "" {
+					f := strings.Fields(m[1])
+					c = colour(append([]string{""}, append(f, "", "")[:3]...))
+				}
+				p.text[m[3]] = c
+				continue
+			}
+			switch {
+			case strings.HasSuffix(line, " S"):
+				p.strokes[stroke] = true
+			case line == "f" || strings.HasSuffix(line, " re f"):
+				p.fills[fill] = true
+			}
+		}
+	}
+	return p
+}
+
+// TestPDFColoursMatchHTML holds the PDF to the HTML's colours: links (text
+// and underline) in the primary colour, the call-to-action button filled with
+// it under white or the text colour (textOn), and the accent only as a
+// decoration, the quote border.
+func TestPDFColoursMatchHTML(t *testing.T) {
+	th := pdfTTheme(t, nil)
+	col := func(c rgb) string {
+		return fmt.Sprintf("%.3f %.3f %.3f", float64(c.R)/255, float64(c.G)/255, float64(c.B)/255)
+	}
+	primary, accent := col(th.primary), col(th.accent)
+	notice := func(body string) *view {
+		v := pdfTNotice()
+		v.Body = parseMarkdown(body)
+		return v
+	}
+
+	p := pdfTPaintOf(t, mustDrawPDF(t, th, notice("See [your account](https://harbour.example/account) for details.")))
+	assert.Equal(t, primary, p.text["your account"], "link text")
+	assert.Equal(t, primary, p.text["https://harbour.example/account/subscription"], "the button's address under it, a link")
+	assert.True(t, p.strokes[primary], "link underlines in the primary colour")
+	assert.Equal(t, col(textOn(th.primary, th.text)), p.text["Review your subscription"], "button label: the HTML's text colour on primary")
+	assert.False(t, p.strokes[accent] || p.fills[accent], "the accent colour draws neither links nor the button")
+	for text, c := range p.text {
+		assert.NotEqual(t, accent, c, "text %q in the accent colour", text)
+	}
+
+	p = pdfTPaintOf(t, mustDrawPDF(t, th, notice("> Prices include VAT at the standard rate.")))
+	assert.True(t, p.fills[accent], "quote border filled with the accent")
+	assert.Equal(t, col(th.muted), p.text["Prices include VAT at the standard rate."], "quote text")
+	assert.False(t, p.strokes[accent], "no rules or underlines in the accent colour")
+}
+
+// TestPDFSampleOnePage keeps the sample README's promise: invoice-onepage
+// with its kit from samples/pairs.json fits on one page. The roastery
+// layout leaves room for about four single-line rows with the totals, the
+// payment panel, a one-line note and the sign-off, so a longer sample spills
+// onto a second page and fails here.
+func TestPDFSampleOnePage(t *testing.T) {
+	pairs, err := samples.Pairs()
+	require.NoError(t, err)
+	i := slices.IndexFunc(pairs, func(p samples.Pair) bool { return p.Document == "invoice-onepage.json" })
+	require.GreaterOrEqual(t, i, 0, "invoice-onepage.json in samples/pairs.json")
+	s, err := smpRender(pairs[i])
+	require.NoError(t, err)
+	api.DisableConfigDir()
+	n, err := api.PageCount(bytes.NewReader(s.out.PDF), model.NewDefaultConfiguration())
+	require.NoError(t, err)
+	assert.Equal(t, 1, n, "%s with kit %s: pages", pairs[i].Document, pairs[i].Kit)
 }

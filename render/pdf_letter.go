@@ -838,7 +838,9 @@ func (d *pdfDraw) facts() {
 }
 
 // action draws the call to action as a clickable button, with its URL printed
-// underneath for readers of the printed page.
+// underneath for readers of the printed page. The button is the HTML one: a
+// primary fill under bold text in white or the text colour (textOn), so both
+// channels show the same colours and lint checks the one pair.
 func (d *pdfDraw) action() {
 	a := d.v.Action
 	if a == nil || a.URL == "" {
@@ -849,7 +851,7 @@ func (d *pdfDraw) action() {
 	if label == "" {
 		label = a.URL
 	}
-	st := textStyle{family: d.bodyFont, size: d.base * 1.05, color: d.onColor(th.accent), bold: true}
+	st := textStyle{family: d.bodyFont, size: d.base * 1.05, color: textOn(th.primary, th.text), bold: true}
 	ln := d.layout(pdfPlain(label), d.width-16, st)
 	bh := float64(len(ln))*d.lh(st.size) + 6
 	bw := 16.0
@@ -861,7 +863,7 @@ func (d *pdfDraw) action() {
 	d.gap(8)
 	d.ensure(bh + 2 + float64(len(urlLines))*d.lh(d.small))
 	y := d.y()
-	d.fillColor(th.accent)
+	d.fillColor(th.primary)
 	pdf.RoundedRect(d.left, y, bw, bh, 1.6, "1234", "F")
 	ly := y + 3
 	for _, l := range ln {

@@ -212,7 +212,7 @@ func (d *pdfDraw) drawLine(ln textLine, x, y float64, st textStyle) {
 		}
 		c := st.color
 		if p.in.URL != "" {
-			c = d.th.accent
+			c = d.th.primary // as in HTML: links are the brand colour, not the accent
 		}
 		d.textColor(c)
 		if p.in.Italic {
@@ -236,7 +236,7 @@ func (d *pdfDraw) drawLine(ln textLine, x, y float64, st textStyle) {
 		if url != "" {
 			x0 := x + ln.pieces[i].x
 			x1 := x + ln.pieces[j-1].x + ln.pieces[j-1].w
-			d.drawColor(d.th.accent)
+			d.drawColor(d.th.primary)
 			pdf.SetLineWidth(max(0.15, ptMM(st.size)*0.06))
 			pdf.Line(x0, base+ptMM(st.size)*0.12, x1, base+ptMM(st.size)*0.12)
 			pdf.LinkString(x0, y, x1-x0, lh, url)
@@ -377,7 +377,7 @@ func (d *pdfDraw) blocks(bs []block) {
 		case blockQuote:
 			st := body
 			st.color = d.th.muted
-			bar := d.tint(d.th.primary, 0.45)
+			bar := d.th.accent // the quote border of the HTML, a decoration only
 			d.paragraph(b.Inlines, st, d.left+5, d.width-5, func(y, h float64) {
 				d.fillColor(bar)
 				d.pdf.Rect(d.left, y, 0.9, h, "F")
