@@ -9,6 +9,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode"
 )
 
@@ -22,64 +23,76 @@ const htmlPad = 44
 //go:embed templates/*.tmpl
 var templateFS embed.FS
 
-// htmlTemplates is parsed once: templates are immutable and safe for concurrent
-// execution, and a broken template must fail at start-up, not per document.
+// htmlTemplates is parsed once, so that a broken template fails at start-up,
+// not per document. It is never executed itself: each kit executes a clone
+// that adds the kit's styles as static text (see newHTMLKitTemplate), and
+// html/template cannot clone a template once it has run.
 var htmlTemplates = template.Must(template.New("").Funcs(template.FuncMap{
 	"scope":     func(p *htmlPage, v any) htmlScope { return htmlScope{P: p, V: v} },
 	"htmlWidth": func() int { return htmlWidth },
-	// lines splits text at the hard breaks the markdown kept as "\n", which
-	// HTML would otherwise show as spaces.
-	"lines": func(s string) []string { return strings.Split(s, "\n") },
 }).ParseFS(templateFS, "templates/*.tmpl"))
 
-// htmlScope carries the page (for its styles) into a sub-template along with
-// the part it draws, since a sub-template sees only its one argument.
+// htmlScope carries the page into a sub-template along with the part it
+// draws, since a sub-template sees only its one argument.
 type htmlScope struct {
 	P *htmlPage
 	V any
 }
 
+// htmlBuffers holds the buffers pages are executed into, so that a document
+// does not grow a new one from nothing; the bytes handed back are a copy of
+// exactly the page's size.
+var htmlBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// htmlMaxPooled is the largest buffer kept for reuse, so that one huge
+// document does not pin its buffer for good.
+const htmlMaxPooled = 4 << 20
+
 // html renders v as one self-contained HTML email: inline styles, table layout,
 // logo as a data URI, nothing fetched.
 func (r *Renderer) html(v *view) ([]byte, error) {
-	p := newHTMLPage(r.theme, v)
-	var buf bytes.Buffer
-	if err := htmlTemplates.ExecuteTemplate(&buf, "page", p); err != nil {
+	k, err := htmlKitOf(r.theme)
+	if err != nil {
 		return nil, fmt.Errorf("render html: %w", err)
 	}
-	return buf.Bytes(), nil
+	buf := htmlBuffers.Get().(*bytes.Buffer)
+	defer func() {
+		if buf.Cap() <= htmlMaxPooled {
+			buf.Reset()
+			htmlBuffers.Put(buf)
+		}
+	}()
+	if err := k.page.Execute(buf, newHTMLPage(k, v)); err != nil {
+		return nil, fmt.Errorf("render html: %w", err)
+	}
+	return bytes.Clone(buf.Bytes()), nil
 }
 
-// htmlPage is everything the template needs: the view for the words, and styles
-// and colours worked out from the theme. Styles are template.CSS because they are
-// built here only from numbers, parsed colours and sanitised font names; view
-// text always goes through the template's escaping.
+// htmlPage is everything the template needs that varies by document: the view
+// for the words, and the table, totals and body worked out from it. What
+// depends on the kit alone (styles, colours, the logo's data URI) is static
+// text in the kit's template instead; view text always goes through the
+// template's escaping.
 type htmlPage struct {
 	V      *view
 	Title  string
-	S      htmlStyles
-	C      htmlColors
 	Logo   *htmlLogo
 	Header htmlHeader
-	// BrandStyle and InfoStyle depend on the header style (text on the band or
-	// on paper) and on whether a logo sits above the brand name.
-	BrandStyle, InfoStyle template.CSS
-	Table                 *htmlTable
-	Totals                []htmlTotal
-	Body                  []htmlBlock
+	Table  *htmlTable
+	Body   []htmlBlock
 }
 
 // htmlColors are colours for bgcolor attributes, which Outlook honours where it
-// ignores CSS backgrounds.
+// ignores CSS backgrounds. Each becomes the kit template's "C.<field>".
 type htmlColors struct {
-	Canvas, Background, Primary, Tint string
+	Canvas, Background, Primary, Tint, Zebra string
 }
 
-// htmlLogo is the kit's logo as a data URI with its display size in px.
+// htmlLogo is the logo's display width in px and its alt text; its src,
+// width and height attributes are the kit template's "LogoAttrs".
 type htmlLogo struct {
-	Src           template.URL
-	Width, Height int
-	Alt           string
+	Width int
+	Alt   string
 }
 
 // htmlHeader is the header's style and where the logo goes.
@@ -88,52 +101,57 @@ type htmlHeader struct {
 	Align string // left, right or center
 }
 
-// htmlTable is the invoice table with per-cell styles worked out (alignment,
-// zebra, rules), which keeps the template free of style logic.
+// htmlTable is the invoice table with what picks each cell's style worked
+// out (alignment, zebra, last row), which keeps the template free of logic.
 type htmlTable struct {
 	Cols []htmlCell
 	Rows []htmlRow
 }
 
-// htmlRow is one table row; Bg is its bgcolor ("" for none).
+// htmlRow is one table row; Zebra rows get the zebra bgcolor.
 type htmlRow struct {
-	Bg    string
+	Zebra bool
 	Cells []htmlCell
 }
 
-// htmlCell is one table cell.
+// htmlCell is one table cell. Left-aligned cells hold text that may break
+// inside long words on narrow screens; right-aligned ones amounts.
 type htmlCell struct {
-	Text  string
-	Width string // header cells: "35%"
-	Style template.CSS
-	Wrap  bool // text cell that may break inside long words on narrow screens
-}
-
-// htmlTotal is one totals row.
-type htmlTotal struct {
-	Label, Value string
-	LabelStyle   template.CSS
-	ValueStyle   template.CSS
+	Text               string
+	Width              string // header cells: "35%"
+	Right, Last, Zebra bool
 }
 
 // htmlBlock is a markdown block reduced to an element name and its content.
 type htmlBlock struct {
-	Tag     string // p, h2, h3, h4, ul, ol, table, hr, blockquote
-	Style   template.CSS
-	Inlines []inline
-	Items   [][]inline
-	Start   int
-	Header  []htmlInlineCell
-	Rows    [][]htmlInlineCell
+	Tag    string // p, h2, h3, h4, ul, ol, table, code, hr, blockquote
+	Runs   []htmlRun
+	Items  [][]htmlRun
+	Start  int
+	Header []htmlInlineCell
+	Rows   [][]htmlInlineCell
+}
+
+// htmlRun is an inline run of text. A run with hard breaks (kept by the
+// markdown as "\n", which HTML would otherwise show as spaces) has them split
+// out into Lines, which the template joins with <br>. Plain runs (no link,
+// style or break), most of them, take the template's shortest path.
+type htmlRun struct {
+	Text               string
+	Lines              []string
+	URL                string
+	Bold, Italic, Code bool
+	Plain              bool
 }
 
 // htmlInlineCell is a markdown table cell.
 type htmlInlineCell struct {
-	Inlines []inline
-	Style   template.CSS
+	Runs  []htmlRun
+	Right bool
 }
 
-// htmlStyles are the inline styles of every kind of element.
+// htmlStyles are the inline styles of every kind of element whose style
+// depends on the kit alone. Each becomes the kit template's "S.<field>".
 type htmlStyles struct {
 	Body, Outer, Card                   template.CSS
 	Band, Minimal, Centered             template.CSS
@@ -153,31 +171,17 @@ type htmlStyles struct {
 	SignOff, Signature, Footer, FootRow template.CSS
 }
 
-// newHTMLPage works out the page model for v in theme th.
-func newHTMLPage(th *theme, v *view) *htmlPage {
-	o := htmlOptionsOf(th)
-	p := &htmlPage{V: v, Title: v.Meta.Title}
+// newHTMLPage works out the page model for v with kit state k.
+func newHTMLPage(k *htmlKit, v *view) *htmlPage {
+	p := &htmlPage{V: v, Title: v.Meta.Title, Header: k.header}
 	if p.Title == "" {
 		p.Title = v.Title
 	}
-	c := newHTMLPalette(th)
-	p.C = htmlColors{Canvas: c.canvas, Background: c.background, Primary: c.primary, Tint: c.tint}
-	p.S = newHTMLStyles(o, c)
-	p.Header = htmlHeader{Style: o.header, Align: o.logoPos}
-	if o.header == "centered" {
-		p.Header.Align = "center"
+	if k.logo {
+		p.Logo = &htmlLogo{Width: k.logoWidth, Alt: v.Brand}
 	}
-	p.Logo = newHTMLLogo(th, o, v.Brand)
-	p.BrandStyle, p.InfoStyle = p.S.Brand, p.S.BrandInfo
-	if o.header == "band" {
-		p.BrandStyle, p.InfoStyle = p.S.BrandOnBand, p.S.BrandInfoOnBand
-	}
-	if p.Logo != nil {
-		p.BrandStyle += ";margin-top:12px"
-	}
-	p.Table = newHTMLTable(v.Table, o, c)
-	p.Totals = newHTMLTotals(v.Totals, o, c)
-	p.Body = newHTMLBlocks(v.Body, p.S, c)
+	p.Table = newHTMLTable(v.Table, k.zebra)
+	p.Body = newHTMLBlocks(v.Body)
 	return p
 }
 
@@ -456,15 +460,85 @@ func htmlBorderIf(on bool, decl string) string {
 	return "border:0"
 }
 
-// newHTMLLogo encodes the kit's logo as a data URI sized like the PDF's.
-func newHTMLLogo(th *theme, o htmlOptions, alt string) *htmlLogo {
+// newHTMLVariantStyles works out the styles of elements whose style depends
+// on the document's structure as well as the kit: a column's alignment, a
+// row's parity and whether it is the last, whether a total is the strong one.
+// Each case becomes a static template named after the key, which the
+// templates pick with if: an if costs a document far less than an action.
+func newHTMLVariantStyles(o htmlOptions, c htmlPalette, s htmlStyles) map[string]template.CSS {
+	out := map[string]template.CSS{}
+	font := []string{"font-size:" + cssPx(o.table), "line-height:" + cssPx(int(math.Round(float64(o.table)*1.4)))}
+	border := func(last bool) string {
+		switch o.rules {
+		case "grid":
+			return "border:1px solid " + c.rule
+		case "horizontal":
+			if last {
+				return "border-bottom:1px solid " + c.muted
+			}
+			return "border-bottom:1px solid " + c.rule
+		}
+		return "border:0"
+	}
+	hb := "border:0"
+	if o.rules == "grid" {
+		hb = "border:1px solid " + c.primary
+	}
+	for _, align := range []string{"left", "right"} {
+		textAlign := "text-align:" + align
+		out["TH."+align] = cssJoin(append(font[:1:1],
+			"line-height:18px", "padding:10px 10px", "font-weight:bold", "color:"+c.onPrimary,
+			"background-color:"+c.primary, textAlign, "vertical-align:bottom", hb)...)
+		for _, last := range []bool{false, true} {
+			for _, zebra := range []bool{false, true} {
+				name := "TD." + align
+				decls := append(font[:2:2], "padding:10px 10px", "color:"+c.text, textAlign, "vertical-align:top", border(last))
+				if align == "right" {
+					// Quantities and amounts stay on one line; narrow screens
+					// lift this through the "cell" class.
+					decls = append(decls, "white-space:nowrap")
+				}
+				if last {
+					name += ".last"
+				}
+				if zebra {
+					name += ".zebra"
+					decls = append(decls, "background-color:"+c.zebra)
+				}
+				out[name] = cssJoin(decls...)
+			}
+		}
+		out["MdTH."+align] = cssJoin(string(s.P), "margin:0",
+			"padding:6px 10px 6px 0", "font-weight:bold", "border-bottom:2px solid "+c.rule, textAlign)
+		out["MdTD."+align] = cssJoin(string(s.P), "margin:0",
+			"padding:6px 10px 6px 0", "border-bottom:1px solid "+c.rule, "vertical-align:top", textAlign)
+	}
+	// The strong total is bold in the primary colour under a rule, like the PDF.
+	for _, strong := range []bool{false, true} {
+		name, size, labelColor, valueColor, extra := "Total.", o.table, c.muted, c.text, []string{"padding:5px 10px"}
+		if strong {
+			name, size, labelColor, valueColor = "Total.strong.", o.body+2, c.primary, c.primary
+			extra = []string{"padding:10px 10px 5px 10px", "font-weight:bold", "border-top:2px solid " + c.primary}
+		}
+		font := []string{"font-size:" + cssPx(size), "line-height:" + cssPx(int(math.Round(float64(size)*1.4)))}
+		label := append(append(font[:2:2], "color:"+labelColor, "text-align:left"), extra...)
+		value := append(append(font[:2:2], "color:"+valueColor, "text-align:right", "white-space:nowrap"), extra...)
+		out[name+"label"], out[name+"value"] = cssJoin(label...), cssJoin(value...)
+	}
+	return out
+}
+
+// newHTMLLogo encodes the kit's logo as a data URI sized like the PDF's and
+// returns its attributes as the page's template writes them (escaped by e),
+// and its display width; ok is false when there is no logo to show.
+func newHTMLLogo(th *theme, o htmlOptions, e *htmlEscaper) (attrs string, width int, ok bool) {
 	if th.kit == nil || th.kit.Logo == nil || len(th.kit.Logo.Data) == 0 {
-		return nil
+		return "", 0, false
 	}
 	img := th.kit.Logo
 	mime := map[string]string{"png": "image/png", "jpeg": "image/jpeg", "jpg": "image/jpeg"}[strings.ToLower(img.Format)]
 	if mime == "" {
-		return nil // only formats every mail client shows
+		return "", 0, false // only formats every mail client shows
 	}
 	// Scale millimetres by the ratio of the email's content width to the page's,
 	// so the logo takes the same share of the width as on paper.
@@ -483,34 +557,15 @@ func newHTMLLogo(th *theme, o htmlOptions, alt string) *htmlLogo {
 	// template.URL is safe here: the MIME type is from the list above and the
 	// rest is base64, which has no characters that could end the attribute.
 	src := template.URL("data:" + mime + ";base64," + base64.StdEncoding.EncodeToString(img.Data))
-	return &htmlLogo{Src: src, Width: w, Height: h, Alt: alt}
+	return e.logoAttrs(src, w, h), w, true
 }
 
-// newHTMLTable styles the invoice table per the kit's zebra and rules options.
-func newHTMLTable(t *table, o htmlOptions, c htmlPalette) *htmlTable {
+// newHTMLTable lays out t's cells for the template.
+func newHTMLTable(t *table, zebra bool) *htmlTable {
 	if t == nil || len(t.Columns) == 0 {
 		return nil
 	}
-	font := []string{"font-size:" + cssPx(o.table), "line-height:" + cssPx(int(math.Round(float64(o.table)*1.4)))}
-	border := func(last bool) string {
-		switch o.rules {
-		case "grid":
-			return "border:1px solid " + c.rule
-		case "horizontal":
-			if last {
-				return "border-bottom:1px solid " + c.muted
-			}
-			return "border-bottom:1px solid " + c.rule
-		}
-		return "border:0"
-	}
-	alignOf := func(a align) string {
-		if a == alignRight {
-			return "text-align:right"
-		}
-		return "text-align:left"
-	}
-	ht := &htmlTable{}
+	ht := &htmlTable{Cols: make([]htmlCell, 0, len(t.Columns)), Rows: make([]htmlRow, 0, len(t.Rows))}
 	var total float64
 	for _, col := range t.Columns {
 		total += col.Width
@@ -520,115 +575,93 @@ func newHTMLTable(t *table, o htmlOptions, c htmlPalette) *htmlTable {
 		if total > 0 && col.Width > 0 {
 			w = strconv.FormatFloat(math.Round(col.Width/total*1000)/10, 'f', -1, 64) + "%"
 		}
-		hb := "border:0"
-		if o.rules == "grid" {
-			hb = "border:1px solid " + c.primary
-		}
-		ht.Cols = append(ht.Cols, htmlCell{Text: col.Label, Width: w, Style: cssJoin(append(font[:1:1],
-			"line-height:18px", "padding:10px 10px", "font-weight:bold", "color:"+c.onPrimary,
-			"background-color:"+c.primary, alignOf(col.Align), "vertical-align:bottom", hb)...)})
+		ht.Cols = append(ht.Cols, htmlCell{Text: col.Label, Width: w, Right: col.Align == alignRight})
 	}
 	for i, row := range t.Rows {
-		hr := htmlRow{}
-		if o.zebra && i%2 == 1 {
-			hr.Bg = c.zebra
-		}
+		hr := htmlRow{Zebra: zebra && i%2 == 1, Cells: make([]htmlCell, 0, len(row))}
 		last := i == len(t.Rows)-1
 		for j, cell := range row {
-			a := alignLeft
-			if j < len(t.Columns) {
-				a = t.Columns[j].Align
-			}
-			decls := append(font[:2:2], "padding:10px 10px", "color:"+c.text, alignOf(a), "vertical-align:top", border(last))
-			if a == alignRight {
-				// Quantities and amounts stay on one line; narrow screens lift
-				// this through the "cell" class.
-				decls = append(decls, "white-space:nowrap")
-			}
-			if hr.Bg != "" {
-				decls = append(decls, "background-color:"+hr.Bg)
-			}
-			hr.Cells = append(hr.Cells, htmlCell{Text: cell, Style: cssJoin(decls...), Wrap: a == alignLeft})
+			right := j < len(t.Columns) && t.Columns[j].Align == alignRight
+			hr.Cells = append(hr.Cells, htmlCell{Text: cell, Right: right, Last: last, Zebra: hr.Zebra})
 		}
 		ht.Rows = append(ht.Rows, hr)
 	}
 	return ht
 }
 
-// newHTMLTotals styles the totals rows; the strong one is bold in the primary
-// colour under a rule, like the PDF.
-func newHTMLTotals(rows []totalRow, o htmlOptions, c htmlPalette) []htmlTotal {
-	var out []htmlTotal
-	for _, t := range rows {
-		size, labelColor, valueColor, extra := o.table, c.muted, c.text, []string{"padding:5px 10px"}
-		if t.Strong {
-			size, labelColor, valueColor = o.body+2, c.primary, c.primary
-			extra = []string{"padding:10px 10px 5px 10px", "font-weight:bold", "border-top:2px solid " + c.primary}
-		}
-		font := []string{"font-size:" + cssPx(size), "line-height:" + cssPx(int(math.Round(float64(size)*1.4)))}
-		label := append(append(font[:2:2], "color:"+labelColor, "text-align:left"), extra...)
-		value := append(append(font[:2:2], "color:"+valueColor, "text-align:right", "white-space:nowrap"), extra...)
-		out = append(out, htmlTotal{Label: t.Label, Value: t.Value, LabelStyle: cssJoin(label...), ValueStyle: cssJoin(value...)})
-	}
-	return out
-}
-
 // newHTMLBlocks maps markdown blocks to elements; headings start at h2 because
 // the document title is the page's top heading.
-func newHTMLBlocks(blocks []block, s htmlStyles, c htmlPalette) []htmlBlock {
-	var out []htmlBlock
+func newHTMLBlocks(blocks []block) []htmlBlock {
+	if len(blocks) == 0 {
+		return nil
+	}
+	out := make([]htmlBlock, 0, len(blocks))
 	for _, b := range blocks {
-		hb := htmlBlock{Inlines: b.Inlines}
+		var hb htmlBlock
 		switch b.Kind {
 		case blockParagraph:
-			hb.Tag, hb.Style = "p", s.P
+			hb.Tag = "p"
 			// A code block arrives as a paragraph of one multi-line code run; it
 			// gets a box of its own, as a <pre> would, but wraps long lines.
 			if len(b.Inlines) == 1 && b.Inlines[0].Code && strings.Contains(b.Inlines[0].Text, "\n") {
-				hb.Tag, hb.Style = "code", s.CodeBlock
+				hb.Tag = "code"
 			}
 		case blockHeading:
 			switch {
 			case b.Level <= 1:
-				hb.Tag, hb.Style = "h2", s.H2
+				hb.Tag = "h2"
 			case b.Level == 2:
-				hb.Tag, hb.Style = "h3", s.H3
+				hb.Tag = "h3"
 			default:
-				hb.Tag, hb.Style = "h4", s.H4
+				hb.Tag = "h4"
 			}
 		case blockList:
-			hb.Tag, hb.Style, hb.Items = "ul", s.List, b.Items
+			hb.Tag, hb.Items = "ul", make([][]htmlRun, 0, len(b.Items))
 			if b.Ordered {
 				hb.Tag, hb.Start = "ol", b.Start
 			}
-		case blockTable:
-			hb.Tag, hb.Style = "table", s.MdTable
-			cellAlign := func(i int) string {
-				if i < len(b.Aligns) && b.Aligns[i] == alignRight {
-					return "text-align:right"
-				}
-				return "text-align:left"
+			for _, it := range b.Items {
+				hb.Items = append(hb.Items, newHTMLRuns(it))
 			}
+		case blockTable:
+			hb.Tag = "table"
+			right := func(i int) bool { return i < len(b.Aligns) && b.Aligns[i] == alignRight }
 			for i, h := range b.Header {
-				hb.Header = append(hb.Header, htmlInlineCell{Inlines: h, Style: cssJoin(string(s.P), "margin:0",
-					"padding:6px 10px 6px 0", "font-weight:bold", "border-bottom:2px solid "+c.rule, cellAlign(i))})
+				hb.Header = append(hb.Header, htmlInlineCell{Runs: newHTMLRuns(h), Right: right(i)})
 			}
 			for _, row := range b.Rows {
-				var cells []htmlInlineCell
+				cells := make([]htmlInlineCell, 0, len(row))
 				for i, cell := range row {
-					cells = append(cells, htmlInlineCell{Inlines: cell, Style: cssJoin(string(s.P), "margin:0",
-						"padding:6px 10px 6px 0", "border-bottom:1px solid "+c.rule, "vertical-align:top", cellAlign(i))})
+					cells = append(cells, htmlInlineCell{Runs: newHTMLRuns(cell), Right: right(i)})
 				}
 				hb.Rows = append(hb.Rows, cells)
 			}
 		case blockRule:
-			hb.Tag, hb.Style = "hr", s.Hr
+			hb.Tag = "hr"
 		case blockQuote:
-			hb.Tag, hb.Style = "blockquote", s.Quote
+			hb.Tag = "blockquote"
 		default:
 			continue
 		}
+		hb.Runs = newHTMLRuns(b.Inlines)
 		out = append(out, hb)
+	}
+	return out
+}
+
+// newHTMLRuns converts inline runs, splitting out their hard breaks.
+func newHTMLRuns(ins []inline) []htmlRun {
+	if len(ins) == 0 {
+		return nil
+	}
+	out := make([]htmlRun, len(ins))
+	for i, in := range ins {
+		r := htmlRun{Text: in.Text, URL: in.URL, Bold: in.Bold, Italic: in.Italic, Code: in.Code}
+		if strings.Contains(in.Text, "\n") {
+			r.Lines = strings.Split(in.Text, "\n")
+		}
+		r.Plain = r.URL == "" && !r.Bold && !r.Italic && !r.Code && r.Lines == nil
+		out[i] = r
 	}
 	return out
 }

@@ -2,12 +2,18 @@ package render
 
 import (
 	"bytes"
+	"encoding/base64"
+	"fmt"
 	"image"
 	"image/color"
 	"image/png"
 	"regexp"
+	"runtime"
 	"strings"
+	"sync"
 	"testing"
+	"time"
+	"weak"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -624,6 +630,144 @@ func TestHTMLWithoutLogoOrTable(t *testing.T) {
 	assert.NotContains(t, string(out), "<th ")
 	_, err = xhtml.Parse(bytes.NewReader(out))
 	require.NoError(t, err)
+}
+
+// htOtherTheme is a second kit, unlike htTheme's in every part the HTML
+// renderer keeps per kit: colours, fonts, logo, header and table options.
+func htOtherTheme(t testing.TB) *theme {
+	th := htTheme(t, "minimal", "right", "grid", false)
+	th.kit.Name = "northwind"
+	th.kit.Logo = htLogo(t, rgb{0x20, 0x90, 0x60})
+	th.primary, th.text = rgb{0x1f, 0x4e, 0x79}, rgb{0x11, 0x22, 0x33}
+	th.heading, th.body = fontPair{Name: "IBMPlexSans"}, fontPair{Name: "JetBrainsMono"}
+	return th
+}
+
+// htLogoSrc is the src of out's one <img>, entities decoded.
+func htLogoSrc(t *testing.T, out []byte) string {
+	t.Helper()
+	doc, err := xhtml.Parse(bytes.NewReader(out))
+	require.NoError(t, err)
+	imgs := htFind(doc, "img")
+	require.Len(t, imgs, 1)
+	src, _ := htAttr(imgs[0], "src")
+	return src
+}
+
+// TestHTMLKitStatePerTheme checks that the HTML state worked out once per kit
+// belongs to its theme: two renderers with different kits, used in turns,
+// each draw their own logo, colours and fonts, byte for byte as a renderer
+// used alone.
+func TestHTMLKitStatePerTheme(t *testing.T) {
+	a, b := htTheme(t, "band", "left", "horizontal", true), htOtherTheme(t)
+	v := htInvoice()
+	aliceAlone, err := htmlRender(t, htTheme(t, "band", "left", "horizontal", true), v)
+	require.NoError(t, err)
+	bobAlone, err := htmlRender(t, htOtherTheme(t), v)
+	require.NoError(t, err)
+	require.NotEqual(t, aliceAlone, bobAlone)
+
+	for i := range 2 {
+		outA, err := htmlRender(t, a, v)
+		require.NoError(t, err)
+		outB, err := htmlRender(t, b, v)
+		require.NoError(t, err)
+		assert.Equal(t, string(aliceAlone), string(outA), "round %d: first kit", i)
+		assert.Equal(t, string(bobAlone), string(outB), "round %d: second kit", i)
+
+		for _, k := range []struct {
+			th, other     *theme
+			out           []byte
+			want, wantNot []string
+		}{
+			{a, b, outA,
+				[]string{"Noto Serif", `<tr bgcolor="`, "padding:30px 44px;background-color:" + a.primary.hex()},
+				[]string{"IBM Plex Sans", "border:1px solid " + a.primary.hex(), "margin:0 0 0 auto"}},
+			{b, a, outB,
+				[]string{"IBM Plex Sans", "Jet Brains Mono", "border-bottom:2px solid " + b.primary.hex(), "border:1px solid " + b.primary.hex(), "margin:0 0 0 auto"},
+				[]string{"Noto Serif", `<tr bgcolor="`}},
+		} {
+			src := string(k.out)
+			assert.Equal(t, "data:image/png;base64,"+base64.StdEncoding.EncodeToString(k.th.kit.Logo.Data), htLogoSrc(t, k.out))
+			assert.Contains(t, src, `bgcolor="`+k.th.primary.hex()+`"`)
+			assert.NotContains(t, src, k.other.primary.hex())
+			assert.Contains(t, src, "color:"+k.th.text.hex())
+			assert.NotContains(t, src, "color:"+k.other.text.hex())
+			for _, w := range k.want {
+				assert.Contains(t, src, w)
+			}
+			for _, w := range k.wantNot {
+				assert.NotContains(t, src, w)
+			}
+		}
+	}
+}
+
+// TestHTMLKitStateReleased checks that a theme's HTML state does not outlive
+// the theme, so that a process making a Renderer per kit version does not
+// keep every version it ever drew.
+func TestHTMLKitStateReleased(t *testing.T) {
+	th := htTheme(t, "band", "left", "horizontal", false)
+	_, err := htmlRender(t, th, htNotice())
+	require.NoError(t, err)
+	key := weak.Make(th)
+	_, ok := htmlKits.Load(key)
+	require.True(t, ok, "state kept while the theme lives")
+	runtime.KeepAlive(th)
+
+	for deadline := time.Now().Add(10 * time.Second); ; {
+		runtime.GC()
+		if _, ok := htmlKits.Load(key); !ok {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("state still cached after its theme was collected")
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
+// TestHTMLConcurrent renders from many goroutines with two Renderers that
+// have not drawn yet, so that their per-kit state is built while others wait
+// for it: every document must get the bytes it gets alone (run with -race).
+func TestHTMLConcurrent(t *testing.T) {
+	themes := []func(testing.TB) *theme{
+		func(t testing.TB) *theme { return htTheme(t, "band", "left", "horizontal", true) },
+		htOtherTheme,
+	}
+	views := []func() *view{htInvoice, htNotice, htWide}
+	var renderers []*Renderer
+	want := make([][][]byte, len(themes))
+	for i, mk := range themes {
+		renderers = append(renderers, htRenderer(mk(t)))
+		for _, v := range views {
+			out, err := htmlRender(t, mk(t), v())
+			require.NoError(t, err)
+			want[i] = append(want[i], out)
+		}
+	}
+	var wg sync.WaitGroup
+	errs := make(chan error, 4*len(themes)*len(views))
+	for range 4 {
+		for i, r := range renderers {
+			for j, v := range views {
+				wg.Go(func() {
+					got, err := r.html(v())
+					if err == nil && !bytes.Equal(got, want[i][j]) {
+						err = fmt.Errorf("kit %d, view %d: bytes differ from a lone render", i, j)
+					}
+					if err != nil {
+						errs <- err
+					}
+				})
+			}
+		}
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
 }
 
 func TestCSSFontStack(t *testing.T) {
