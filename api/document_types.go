@@ -1,8 +1,17 @@
 package api
 
 import (
+	"bytes"
 	"encoding/json"
+	"errors"
+	"fmt"
+	"maps"
+	"slices"
+	"strconv"
+	"strings"
 	"time"
+
+	"github.com/liveryhq/livery/render"
 )
 
 // DocumentRequest is the body of POST /v1/documents and one line of a batch.
@@ -43,4 +52,122 @@ type DocumentRecord struct {
 	Kit     KitRef                  `json:"kit"`
 	Created time.Time               `json:"created"`
 	Formats map[string]StoredFormat `json:"formats"`
+}
+
+// documentFormat is a format documents are stored in, with the media type
+// it is stored and served as.
+type documentFormat struct {
+	format      render.Format
+	contentType string
+}
+
+// documentFormats are the formats a document can be stored in, in their
+// canonical order.
+var documentFormats = []documentFormat{
+	{render.FormatPDF, "application/pdf"},
+	{render.FormatHTML, "text/html; charset=utf-8"},
+	{render.FormatText, "text/plain; charset=utf-8"},
+}
+
+// defaultFormats are rendered when a request names none.
+var defaultFormats = []render.Format{render.FormatPDF, render.FormatHTML}
+
+// formatIndex returns the position of f in documentFormats, or -1 when
+// documents are not stored in f.
+func formatIndex(f string) int {
+	return slices.IndexFunc(documentFormats, func(d documentFormat) bool { return string(d.format) == f })
+}
+
+// formatNames lists the document formats for messages.
+const formatNames = `"pdf", "html" or "txt"`
+
+// requestFields are the fields of a DocumentRequest, as JSON names them.
+var requestFields = []string{"type", "kit", "data", "formats"}
+
+// decodeDocumentRequest reads a DocumentRequest from JSON. Field names are
+// matched exactly (encoding/json would take "KIT" for "kit"), and every
+// unknown field or field of the wrong JSON type is reported at once as a
+// 422 problem naming it; a body that is not a JSON object is 400. The
+// values themselves are checked by createDocument.
+func decodeDocumentRequest(body []byte) (DocumentRequest, error) {
+	var req DocumentRequest
+	if len(bytes.TrimSpace(body)) == 0 {
+		return req, problem(ProblemBadRequest, "the request body is empty: send a JSON object with kit, data and optionally type and formats")
+	}
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(body, &fields); err != nil || fields == nil {
+		var se *json.SyntaxError
+		var te *json.UnmarshalTypeError
+		switch {
+		case errors.As(err, &se):
+			return req, problem(ProblemBadRequest, "the request body is not JSON: %s at byte offset %d", se.Error(), se.Offset)
+		case err == nil, errors.As(err, &te):
+			return req, problem(ProblemBadRequest, "the request body must be a JSON object")
+		}
+		return req, problem(ProblemBadRequest, "the request body is not JSON: %s", err.Error())
+	}
+	var errs []FieldProblem
+	bad := func(path, msg string) { errs = append(errs, FieldProblem{Path: path, Message: msg}) }
+	for _, name := range slices.Sorted(maps.Keys(fields)) {
+		if !slices.Contains(requestFields, name) {
+			bad(fieldPath(name), "unknown field; a document request has type, kit, data and formats")
+		}
+	}
+	decodeString := func(name string, dst *string) {
+		if raw, ok := fields[name]; ok && json.Unmarshal(raw, dst) != nil {
+			bad(name, "must be a string")
+		}
+	}
+	decodeString("type", &req.Type)
+	decodeString("kit", &req.Kit)
+	req.Data = fields["data"]
+	if raw, ok := fields["formats"]; ok && string(raw) != "null" {
+		var items []json.RawMessage
+		if json.Unmarshal(raw, &items) != nil {
+			bad("formats", "must be an array of strings: any of "+formatNames)
+		}
+		req.Formats = make([]string, len(items))
+		for i, item := range items {
+			if json.Unmarshal(item, &req.Formats[i]) != nil || string(item) == "null" {
+				bad(fmt.Sprintf("formats[%d]", i), "must be a string: "+formatNames)
+			}
+		}
+	}
+	if len(errs) > 0 {
+		return req, validationProblem(errs)
+	}
+	return req, nil
+}
+
+// validationProblem is a 422 problem listing every field problem.
+func validationProblem(errs []FieldProblem) *Problem {
+	if len(errs) == 1 {
+		return fieldProblem(errs[0].Path, errs[0].Message)
+	}
+	msgs := make([]string, len(errs))
+	for i, e := range errs {
+		msgs[i] = e.Path + ": " + e.Message
+	}
+	p := problem(ProblemValidation, "%d problems: %s", len(errs), strings.Join(msgs, "; "))
+	p.Errors = errs
+	return p
+}
+
+// fieldPath writes a top-level field name as a path, quoting names that
+// are not plain identifiers so the path stays unambiguous and one line.
+func fieldPath(name string) string {
+	plain := name != "" && len(name) <= 64
+	for _, r := range name {
+		if !(r == '_' || r == '-' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9') {
+			plain = false
+			break
+		}
+	}
+	if plain {
+		return name
+	}
+	if r := []rune(name); len(r) > 40 {
+		name = string(r[:40]) + "…"
+	}
+	return "[" + strconv.Quote(name) + "]"
 }
