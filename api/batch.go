@@ -1,6 +1,102 @@
 package api
 
-import "github.com/labstack/echo/v4"
+import (
+	"net/http"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+)
+
+// NDJSONContentType is the media type of a batch's request and response
+// bodies: one JSON value per line.
+const NDJSONContentType = "application/x-ndjson"
+
+// BatchResult is one line of a batch response: the answer to input line
+// Line (1-based), either the stored Document or the Error that kept it from
+// being stored. Results come in input order, one per input line.
+type BatchResult struct {
+	Line     int             `json:"line"`
+	Document *DocumentRecord `json:"document,omitempty"`
+	Error    *Problem        `json:"error,omitempty"`
+}
+
+// BatchSummary is the last line of a batch response. It has no "line"
+// field, so a client tells it from a result by its one key, "summary".
+type BatchSummary struct {
+	Summary BatchCounts `json:"summary"`
+}
+
+// BatchCounts says how a batch ended. Lines results were written, for input
+// lines 1 to Lines; when Stopped, the input was not read to its end and a
+// client resumes by sending the lines after Lines again.
+type BatchCounts struct {
+	Lines   int  `json:"lines"`
+	OK      int  `json:"ok"`
+	Errors  int  `json:"errors"`
+	Stopped bool `json:"stopped"`
+	// Error says why reading stopped early when it was not a shutdown.
+	Error *Problem `json:"error,omitempty"`
+}
+
+// batchIdlePerRequestTimeout times Config.RequestTimeout (2 minutes by
+// default) bounds how long a batch waits for its client to send more of the
+// body or to take more of the response. A batch has no overall deadline (it
+// may run for hours), so this is what frees a connection whose client went
+// silent. It overrides http.Server's ReadTimeout and WriteTimeout, which
+// would cut every batch after a fixed time.
+const batchIdlePerRequestTimeout = 4
+
+// batchWindowPerWorker times Config.BatchConcurrency is how many lines a
+// batch holds at once, read but not yet answered: enough that a slow line
+// does not idle the other workers, few enough that memory stays flat.
+const batchWindowPerWorker = 4
 
 // batchRoutes registers /v1/batches.
-func (s *Server) batchRoutes(g *echo.Group) {}
+func (s *Server) batchRoutes(g *echo.Group) {
+	g.POST("/batches", s.handleCreateBatch, allow(RoleRenderer), requireMediaType(NDJSONContentType))
+}
+
+// handleCreateBatch handles POST /v1/batches: it renders and stores one
+// document per NDJSON input line and streams one result per line back, in
+// input order, as each is ready (docs/api.md, "Batches").
+func (s *Server) handleCreateBatch(c echo.Context) error {
+	select {
+	case <-s.stopping:
+		return problem(ProblemStopping, "the server is shutting down; send the batch to another replica")
+	default:
+	}
+	req, res := c.Request(), c.Response()
+	if req.ProtoAtLeast(1, 1) && strings.EqualFold(req.Header.Get("Expect"), "100-continue") {
+		// net/http sends the 100 on the first read of the body only while
+		// no response has begun, and the 200 below goes first. Straight
+		// to the writer: echo would take a 1xx for the response's status.
+		res.Writer.WriteHeader(http.StatusContinue)
+	}
+	rc := http.NewResponseController(res.Writer)
+	// HTTP/1 servers otherwise drain the whole body before the first byte
+	// of the response; HTTP/2 always allows both at once.
+	_ = rc.EnableFullDuplex()
+	h := res.Header()
+	h.Set(echo.HeaderContentType, NDJSONContentType)
+	h.Set(echo.HeaderCacheControl, "no-store")
+	h.Set("X-Accel-Buffering", "no") // nginx: pass lines through as they come
+	res.WriteHeader(http.StatusOK)
+
+	idle := batchIdlePerRequestTimeout * s.cfg.RequestTimeout
+	run := &batchRun{
+		s:           s,
+		p:           principal(c),
+		requestID:   res.Header().Get(echo.HeaderXRequestID),
+		workers:     s.cfg.BatchConcurrency,
+		window:      batchWindowPerWorker * s.cfg.BatchConcurrency,
+		lineLimit:   s.cfg.BatchLineLimit,
+		lineTimeout: s.cfg.RequestTimeout,
+		stopping:    s.stopping,
+		in:          newBatchBody(req.Body, rc, idle),
+		out:         newBatchOut(res, rc, idle),
+	}
+	sum := run.run(req.Context())
+	s.log.InfoContext(req.Context(), "batch finished", "principal", run.p.Name,
+		"lines", sum.Lines, "ok", sum.OK, "errors", sum.Errors, "stopped", sum.Stopped, "aborted", run.aborted)
+	return nil
+}

@@ -1,0 +1,284 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"runtime/debug"
+	"sync"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+// batchRun is one batch in progress. One goroutine reads lines, workers
+// create their documents, and the handler's goroutine writes the results in
+// input order. A line holds one of window slots from before it is read
+// until its result is written, so however long the input, at most window
+// lines (each at most lineLimit bytes) and their results are in memory,
+// and a slow client or a slow render stops the reading.
+type batchRun struct {
+	s         *Server
+	p         *Principal
+	requestID string
+	workers   int
+	window    int
+	lineLimit int
+	// lineTimeout bounds one line's createDocument, as RequestTimeout
+	// bounds POST /v1/documents: a line that hangs fails alone.
+	lineTimeout time.Duration
+	stopping    <-chan struct{}
+	in          *batchBody
+	out         *batchOut
+
+	// The reader sets these before it closes order.
+	stopped bool  // reading ended before the end of the input
+	readErr error // why, when it was not a shutdown or an abort
+	// aborted is set by the writer: the client is gone, or the request
+	// failed under the batch; nothing more was written.
+	aborted bool
+}
+
+// batchJob is one input line on its way through a batchRun.
+type batchJob struct {
+	n       int    // line number, from 1
+	raw     []byte // the line, until a worker has answered it
+	tooLong bool
+	res     BatchResult
+	done    chan struct{} // closed when res is set
+}
+
+// run runs the batch to its end and returns what the summary line said.
+func (b *batchRun) run(reqCtx context.Context) BatchCounts {
+	// The work does not stop with the request's context, because net/http
+	// cancels that one on any failed read of the body, including the one
+	// interrupt causes on shutdown, when the lines in flight must still be
+	// finished. A failed read the batch did not cause means the client is
+	// gone, and then the work stops.
+	ctx, cancel := context.WithCancel(context.WithoutCancel(reqCtx))
+	defer cancel()
+	stopWatch := context.AfterFunc(reqCtx, func() {
+		if !b.in.interrupted() {
+			cancel()
+		}
+	})
+	defer stopWatch()
+
+	slots := make(chan struct{}, b.window)
+	order := make(chan *batchJob, b.window)
+	jobs := make(chan *batchJob, b.window)
+	readDone := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		defer close(readDone)
+		b.read(ctx, slots, order, jobs)
+	})
+	for range b.workers {
+		wg.Go(func() { b.work(ctx, jobs) })
+	}
+	// A reader blocked on a client that sends nothing must still notice a
+	// shutdown or an abort.
+	wg.Go(func() {
+		select {
+		case <-b.stopping:
+		case <-ctx.Done():
+		case <-readDone:
+			return
+		}
+		b.in.interrupt()
+	})
+	sum := b.write(ctx, cancel, slots, order)
+	wg.Wait()
+
+	sum.Stopped = b.stopped || b.aborted || b.readErr != nil
+	switch {
+	case b.readErr != nil:
+		sum.Error = b.readProblem(b.readErr)
+	case b.aborted:
+		sum.Error = problem(ProblemBadRequest, "the batch was cancelled")
+	}
+	// After an abort this usually reaches nobody; it is tried anyway.
+	if err := b.out.write(BatchSummary{Summary: sum}); err == nil {
+		_ = b.out.flush()
+	}
+	return sum
+}
+
+// read reads input lines into jobs while it gets window slots, and stops at
+// the end of the input, on shutdown, on abort, or when the body fails.
+func (b *batchRun) read(ctx context.Context, slots chan<- struct{}, order, jobs chan<- *batchJob) {
+	defer close(order)
+	defer close(jobs)
+	lr := newLineReader(b.in, b.lineLimit)
+	for n := 1; ; n++ {
+		select {
+		case slots <- struct{}{}:
+		case <-b.stopping:
+			b.stopped = true
+			return
+		case <-ctx.Done():
+			return
+		}
+		line, tooLong, err := lr.next()
+		if err == io.EOF {
+			return
+		}
+		// A line read as the shutdown began is left unanswered, like the
+		// ones after it: the summary tells the client where to resume.
+		select {
+		case <-b.stopping:
+			b.stopped = true
+			return
+		default:
+		}
+		if err != nil {
+			if !b.in.interrupted() {
+				b.readErr = err
+			}
+			return
+		}
+		j := &batchJob{n: n, raw: line, tooLong: tooLong, done: make(chan struct{})}
+		order <- j // neither send blocks: both hold window jobs
+		jobs <- j
+	}
+}
+
+// work answers jobs until there are none, skipping them once the batch is
+// aborted (nobody will read their results).
+func (b *batchRun) work(ctx context.Context, jobs <-chan *batchJob) {
+	for j := range jobs {
+		if ctx.Err() == nil {
+			j.res = b.answer(ctx, j)
+		}
+		j.raw = nil
+		close(j.done)
+	}
+}
+
+// answer creates the document of one line, or says why it could not.
+func (b *batchRun) answer(ctx context.Context, j *batchJob) (res BatchResult) {
+	res.Line = j.n
+	defer func() {
+		// A worker is not under recoverPanics; one bad line must not take
+		// the server down.
+		if r := recover(); r != nil {
+			b.s.metrics.handlerPanic.Inc()
+			b.s.log.ErrorContext(ctx, "batch line panic", "line", j.n,
+				"panic", fmt.Sprint(r), "stack", string(debug.Stack()))
+			res = BatchResult{Line: j.n, Error: b.lineProblem(ctx, j.n, errors.New("panic"))}
+		}
+	}()
+	if j.tooLong {
+		res.Error = b.lineProblem(ctx, j.n, problem(ProblemTooLarge,
+			"the line is longer than the %d bytes a batch line may have; it was skipped", b.lineLimit))
+		return res
+	}
+	l, err := decodeBatchLine(j.raw)
+	if err != nil {
+		res.Error = b.lineProblem(ctx, j.n, err)
+		return res
+	}
+	lineCtx, cancel := context.WithTimeout(ctx, b.lineTimeout)
+	defer cancel()
+	rec, err := b.s.createDocument(lineCtx, b.p, l.DocumentRequest, l.IdempotencyKey)
+	switch {
+	case err != nil && ctx.Err() == nil && errors.Is(lineCtx.Err(), context.DeadlineExceeded):
+		res.Error = b.lineProblem(ctx, j.n, problem(ProblemTimeout,
+			"the line took longer than the %s the server allows for one document", b.lineTimeout))
+	case err != nil:
+		res.Error = b.lineProblem(ctx, j.n, err)
+	case rec == nil:
+		res.Error = b.lineProblem(ctx, j.n, errors.New("createDocument returned no record"))
+	default:
+		res.Document = rec
+	}
+	return res
+}
+
+// lineProblem is the problem a result line shows for err, logged in full
+// when it is the server's fault, as handleError does for a request.
+func (b *batchRun) lineProblem(ctx context.Context, line int, err error) *Problem {
+	p := *ProblemFor(err) // copy: shared *Problem values must not be edited
+	p.RequestID = b.requestID
+	if p.Status >= 500 {
+		b.s.log.ErrorContext(ctx, "batch line failed", "line", line, "status", p.Status, "error", err.Error())
+	}
+	return &p
+}
+
+// readProblem explains a failed read of the input in the summary.
+func (b *batchRun) readProblem(err error) *Problem {
+	if errors.Is(err, os.ErrDeadlineExceeded) {
+		return problem(ProblemTimeout, "the client sent nothing for %s", b.in.idle)
+	}
+	return problem(ProblemBadRequest, "reading the request body failed: %s", err.Error())
+}
+
+// write writes results in input order as they are ready, and frees each
+// line's slot once its result is written. It flushes before every wait, so
+// the client never waits for a result the server has. It stops at the end
+// of order, or aborts (cancelling the work) when writing fails or the work
+// is cancelled.
+func (b *batchRun) write(ctx context.Context, cancel context.CancelFunc, slots <-chan struct{}, order <-chan *batchJob) BatchCounts {
+	var sum BatchCounts
+	okLines := b.s.metrics.batchLines.WithLabelValues("ok")
+	errLines := b.s.metrics.batchLines.WithLabelValues("error")
+	unflushed := true // the status line, at first
+	flush := func() error {
+		if !unflushed {
+			return nil
+		}
+		unflushed = false
+		return b.out.flush()
+	}
+	abort := func() BatchCounts {
+		b.aborted = true
+		cancel()
+		return sum
+	}
+	for {
+		var j *batchJob
+		select {
+		case j = <-order:
+		default:
+			if flush() != nil {
+				return abort()
+			}
+			j = <-order
+		}
+		if j == nil {
+			return sum
+		}
+		select {
+		case <-j.done:
+		default:
+			if flush() != nil {
+				return abort()
+			}
+			select {
+			case <-j.done:
+			case <-ctx.Done():
+			}
+		}
+		if ctx.Err() != nil || b.out.write(&j.res) != nil {
+			return abort()
+		}
+		unflushed = true
+		sum.Lines++
+		countLine(&sum, j.res, okLines, errLines)
+		<-slots
+	}
+}
+
+// countLine counts a written result in the summary and the metrics.
+func countLine(sum *BatchCounts, res BatchResult, ok, failed prometheus.Counter) {
+	if res.Error != nil {
+		sum.Errors++
+		failed.Inc()
+		return
+	}
+	sum.OK++
+	ok.Inc()
+}
