@@ -79,15 +79,21 @@ func LoadKeysFile(path string) ([]Key, error) {
 	if err := dec.Decode(&f); err != nil {
 		return nil, fmt.Errorf("api keys %s: %w", path, err)
 	}
-	if err := checkKeys(f.Keys); err != nil {
+	if err := CheckKeys(f.Keys); err != nil {
 		return nil, fmt.Errorf("api keys %s: %w", path, err)
 	}
 	return f.Keys, nil
 }
 
+// MinSecretLen is the shortest secret ParseKeysEnv accepts. `livery keys
+// new` makes 43-character secrets.
+const MinSecretLen = 16
+
 // ParseKeysEnv reads API keys from the LIVERY_API_KEYS form: entries
 // separated by ";", each "name:role:secret" or "name:role:secret:kit1,kit2".
-// The secrets are hashed at once; only the hashes are kept.
+// The secrets are hashed at once; only the hashes are kept. Errors name the
+// entry by position and name, never by the values that could be a secret
+// written in the wrong place.
 func ParseKeysEnv(v string) ([]Key, error) {
 	var keys []Key
 	for i, entry := range strings.Split(v, ";") {
@@ -99,23 +105,34 @@ func ParseKeysEnv(v string) ([]Key, error) {
 		if len(parts) != 3 && len(parts) != 4 {
 			return nil, fmt.Errorf("api keys: entry %d: want name:role:secret[:kit,...]", i+1)
 		}
-		k := Key{Name: parts[0], Role: Role(parts[1]), SHA256: HashSecret(parts[2])}
-		if parts[2] == "" {
-			return nil, fmt.Errorf("api keys: entry %d (%s): empty secret", i+1, parts[0])
+		name, role, secret := parts[0], Role(parts[1]), parts[2]
+		switch {
+		case !validRole(role):
+			return nil, fmt.Errorf("api keys: entry %d (%s): the role must be renderer, designer or admin", i+1, name)
+		case len(secret) < MinSecretLen:
+			return nil, fmt.Errorf("api keys: entry %d (%s): the secret is shorter than %d characters (make one with `livery keys new`)", i+1, name, MinSecretLen)
 		}
+		k := Key{Name: name, Role: role, SHA256: HashSecret(secret)}
 		if len(parts) == 4 && parts[3] != "" {
 			k.Kits = strings.Split(parts[3], ",")
 		}
 		keys = append(keys, k)
 	}
-	if err := checkKeys(keys); err != nil {
+	if err := CheckKeys(keys); err != nil {
 		return nil, fmt.Errorf("api keys: %w", err)
 	}
 	return keys, nil
 }
 
-// checkKeys validates keys: names unique, known roles, well-formed hashes.
-func checkKeys(keys []Key) error {
+// validRole reports whether r is one of the three roles.
+func validRole(r Role) bool {
+	return r == RoleRenderer || r == RoleDesigner || r == RoleAdmin
+}
+
+// CheckKeys validates keys: names present and unique, known roles,
+// well-formed hashes, no empty kit names. Callers that merge keys from
+// several sources check the merged list with it.
+func CheckKeys(keys []Key) error {
 	seen := map[string]bool{}
 	for i, k := range keys {
 		switch {
@@ -123,8 +140,10 @@ func checkKeys(keys []Key) error {
 			return fmt.Errorf("keys[%d].name: required", i)
 		case seen[k.Name]:
 			return fmt.Errorf("keys[%d].name: %q is used twice", i, k.Name)
-		case k.Role != RoleRenderer && k.Role != RoleDesigner && k.Role != RoleAdmin:
+		case !validRole(k.Role):
 			return fmt.Errorf("keys[%d].role: %q is not renderer, designer or admin", i, k.Role)
+		case slices.Contains(k.Kits, ""):
+			return fmt.Errorf("keys[%d].kits: empty kit name", i)
 		}
 		if b, err := hex.DecodeString(k.SHA256); err != nil || len(b) != sha256.Size {
 			return fmt.Errorf("keys[%d].sha256: not a hex SHA-256", i)

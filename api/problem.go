@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -35,8 +36,16 @@ const (
 	ProblemMediaType   = "unsupported-media"   // Content-Type we do not read (415)
 	ProblemUnavailable = "storage-unavailable" // storage failed; nothing was half-written (503)
 	ProblemTimeout     = "timeout"             // the request ran out of time (503)
+	ProblemStopping    = "shutting-down"       // the server is shutting down; retry on another replica (503)
 	ProblemInternal    = "internal"            // a bug: details are in the log, never here (500)
 )
+
+// Slugs lists every problem type slug, in the order docs/api.md lists them.
+var Slugs = []string{
+	ProblemBadRequest, ProblemUnauth, ProblemForbidden, ProblemNotFound, ProblemMethod,
+	ProblemNotAccept, ProblemConflict, ProblemTooLarge, ProblemMediaType, ProblemValidation,
+	ProblemKitInvalid, ProblemInternal, ProblemUnavailable, ProblemTimeout, ProblemStopping,
+}
 
 // Problem is an RFC 9457 problem details object.
 type Problem struct {
@@ -84,6 +93,7 @@ var titles = map[string]string{
 	ProblemMediaType:   "Unsupported media type",
 	ProblemUnavailable: "Storage unavailable",
 	ProblemTimeout:     "Request timed out",
+	ProblemStopping:    "Shutting down",
 	ProblemInternal:    "Internal error",
 }
 
@@ -102,6 +112,7 @@ var statuses = map[string]int{
 	ProblemMediaType:   http.StatusUnsupportedMediaType,
 	ProblemUnavailable: http.StatusServiceUnavailable,
 	ProblemTimeout:     http.StatusServiceUnavailable,
+	ProblemStopping:    http.StatusServiceUnavailable,
 	ProblemInternal:    http.StatusInternalServerError,
 }
 
@@ -122,10 +133,14 @@ func fieldProblem(path, message string) *Problem {
 	return p
 }
 
+// detailInternal is the only detail a client ever sees of a server fault.
+const detailInternal = "the server failed; the request id leads to the log entry"
+
 // ProblemFor maps any error a handler returns onto the Problem the client
 // sees. Errors that are not the client's fault and not known failures of a
 // dependency become ProblemInternal with a generic detail: the error itself
-// is logged, never sent.
+// is logged, never sent. Storage errors name keys and directories, so they
+// too reach the client only as generic details.
 func ProblemFor(err error) *Problem {
 	var p *Problem
 	if errors.As(err, &p) {
@@ -134,6 +149,10 @@ func ProblemFor(err error) *Problem {
 	var he *echo.HTTPError
 	if errors.As(err, &he) {
 		return httpErrorProblem(he)
+	}
+	var mb *http.MaxBytesError
+	if errors.As(err, &mb) {
+		return tooLarge(mb.Limit)
 	}
 	var dv *render.ValidationError
 	if errors.As(err, &dv) {
@@ -154,21 +173,36 @@ func ProblemFor(err error) *Problem {
 		}
 		return p
 	}
+	var syntax *json.SyntaxError
+	var typ *json.UnmarshalTypeError
 	switch {
+	case errors.Is(err, context.DeadlineExceeded):
+		return problem(ProblemTimeout, "the request took longer than the server allows")
+	case errors.Is(err, storage.ErrNotFound):
+		return problem(ProblemNotFound, "the requested resource does not exist")
+	case errors.Is(err, storage.ErrExists):
+		return problem(ProblemConflict, "the resource already exists")
+	case errors.Is(err, errStorage):
+		return problem(ProblemUnavailable, "storage did not answer correctly; nothing was stored, retry later")
 	case errors.Is(err, render.ErrInvalid):
 		return problem(ProblemValidation, "%s", err.Error())
 	case errors.Is(err, brandkits.ErrInvalid):
 		return problem(ProblemKitInvalid, "%s", err.Error())
-	case errors.Is(err, brandkits.ErrNotFound), errors.Is(err, storage.ErrNotFound):
+	case errors.Is(err, brandkits.ErrBadRef):
+		return problem(ProblemBadRequest, "%s", err.Error())
+	case errors.Is(err, brandkits.ErrNotFound):
 		return problem(ProblemNotFound, "%s", err.Error())
-	case errors.Is(err, brandkits.ErrConflict), errors.Is(err, storage.ErrExists):
+	case errors.Is(err, brandkits.ErrConflict):
 		return problem(ProblemConflict, "%s", err.Error())
-	case errors.Is(err, context.DeadlineExceeded):
-		return problem(ProblemTimeout, "the request took longer than the server allows")
-	case errors.Is(err, errStorage):
-		return problem(ProblemUnavailable, "storage did not answer correctly; nothing was stored, retry later")
+	case errors.As(err, &syntax), errors.As(err, &typ):
+		return problem(ProblemBadRequest, "the body is not valid JSON: %s", err.Error())
 	}
-	return problem(ProblemInternal, "the server failed; the request id leads to the log entry")
+	return problem(ProblemInternal, detailInternal)
+}
+
+// tooLarge is the problem of a body over limit bytes.
+func tooLarge(limit int64) *Problem {
+	return problem(ProblemTooLarge, "the request body is larger than the %d bytes the server accepts", limit)
 }
 
 // errStorage marks a failure of the storage backend; wrap with
@@ -208,6 +242,8 @@ func httpErrorProblem(he *echo.HTTPError) *Problem {
 		return problem(ProblemMethod, "the route does not take this method")
 	case http.StatusRequestEntityTooLarge:
 		return problem(ProblemTooLarge, "the request body is larger than the server accepts")
+	case http.StatusNotAcceptable:
+		return problem(ProblemNotAccept, "%s", msg)
 	case http.StatusUnauthorized:
 		return problem(ProblemUnauth, "%s", msg)
 	case http.StatusForbidden:
@@ -222,5 +258,5 @@ func httpErrorProblem(he *echo.HTTPError) *Problem {
 		p.Status = he.Code
 		return p
 	}
-	return problem(ProblemInternal, "the server failed; the request id leads to the log entry")
+	return problem(ProblemInternal, detailInternal)
 }

@@ -3,9 +3,13 @@ package api
 import (
 	"context"
 	"errors"
+	"io"
 	"log/slog"
+	"mime"
 	"net/http"
 	"runtime"
+	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -88,6 +92,9 @@ type Server struct {
 	renderers sync.Map // kit hash -> *rendererEntry
 	// metrics are the Prometheus collectors (ops.go).
 	metrics *metrics
+	// catchAll holds the paths of echo's "route not found" routes ("/*",
+	// and one pair per group with middleware).
+	catchAll map[string]bool
 }
 
 // New builds a Server from cfg.
@@ -99,7 +106,7 @@ func New(cfg Config) (*Server, error) {
 	s := &Server{
 		cfg:      cfg,
 		keys:     newKeyring(cfg.Keys),
-		log:      cfg.Logger,
+		log:      slog.New(requestIDHandler{cfg.Logger.Handler()}),
 		stopping: make(chan struct{}),
 	}
 	m, err := newMetrics(cfg.Registry)
@@ -113,6 +120,12 @@ func New(cfg Config) (*Server, error) {
 	e.HTTPErrorHandler = s.handleError
 	s.echo = e
 	s.routes()
+	s.catchAll = map[string]bool{}
+	for _, r := range e.Routes() {
+		if r.Method == echo.RouteNotFound {
+			s.catchAll[r.Path] = true
+		}
+	}
 	return s, nil
 }
 
@@ -133,10 +146,14 @@ func (s *Server) BeginShutdown() { s.stopOnce.Do(func() { close(s.stopping) }) }
 
 // routes registers every route. Each group's handlers live in the file
 // named after it.
+//
+// Middleware order, outermost first: requestID (before routing), observe
+// (one log line and the metrics for every request, panics included),
+// recoverPanics, limits (body size and deadline; see streamRoutes).
 func (s *Server) routes() {
 	e := s.echo
 	e.Pre(s.requestID)
-	e.Use(s.recoverPanics, s.observe)
+	e.Use(s.observe, s.recoverPanics, s.limits)
 	s.opsRoutes(e)
 
 	v1 := e.Group("/v1", s.authenticate)
@@ -145,19 +162,165 @@ func (s *Server) routes() {
 	s.brandkitRoutes(v1)
 }
 
+// streamRoutes are the routes ("METHOD /path" as registered) whose body is
+// a stream: they get neither Config.BodyLimit nor Config.RequestTimeout and
+// bound themselves instead (a batch caps each line at BatchLineLimit and
+// winds down on Stopping).
+var streamRoutes = map[string]bool{
+	http.MethodPost + " /v1/batches": true,
+}
+
+// isStream reports whether c's route is one of streamRoutes.
+func isStream(c echo.Context) bool {
+	return streamRoutes[c.Request().Method+" "+c.Path()]
+}
+
+// limits caps the request body at Config.BodyLimit (413, whether the body
+// announces its length or arrives chunked) and gives the request a
+// Config.RequestTimeout deadline on its context (503 "timeout" when the
+// handler comes back after it without having answered). Stream routes are
+// exempt.
+func (s *Server) limits(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if isStream(c) {
+			return next(c)
+		}
+		req := c.Request()
+		if req.ContentLength > s.cfg.BodyLimit {
+			return tooLarge(s.cfg.BodyLimit)
+		}
+		ctx, cancel := context.WithTimeout(req.Context(), s.cfg.RequestTimeout)
+		defer cancel()
+		req = req.WithContext(ctx)
+		var body *limitedBody
+		if req.Body != nil && req.Body != http.NoBody {
+			body = &limitedBody{r: req.Body, limit: s.cfg.BodyLimit, left: s.cfg.BodyLimit}
+			req.Body = body
+		}
+		c.SetRequest(req)
+		err := next(c)
+		if c.Response().Committed {
+			return err
+		}
+		// Whatever the handler made of a failed read (a JSON syntax
+		// error, a validation problem), the cause is the limit.
+		if body != nil && body.over {
+			return tooLarge(s.cfg.BodyLimit)
+		}
+		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			return problem(ProblemTimeout, "the request took longer than the %s the server allows", s.cfg.RequestTimeout)
+		}
+		return err
+	}
+}
+
+// limitedBody is a request body that fails once it has given more than its
+// limit, with an *http.MaxBytesError (which ProblemFor maps to 413).
+type limitedBody struct {
+	r     io.ReadCloser
+	limit int64
+	left  int64 // bytes still allowed
+	over  bool
+}
+
+func (b *limitedBody) Read(p []byte) (int, error) {
+	if b.over {
+		return 0, &http.MaxBytesError{Limit: b.limit}
+	}
+	if int64(len(p)) > b.left+1 {
+		p = p[:b.left+1] // one byte past the limit tells "at" from "over"
+	}
+	n, err := b.r.Read(p)
+	if int64(n) > b.left {
+		b.over = true
+		return int(b.left), &http.MaxBytesError{Limit: b.limit}
+	}
+	b.left -= int64(n)
+	return n, err
+}
+
+func (b *limitedBody) Close() error { return b.r.Close() }
+
+// requireMediaType refuses with 415 a request whose Content-Type is not one
+// of types (parameters such as charset ignored). Attach it per route:
+//
+//	g.POST("/documents", s.handleCreateDocument, requireMediaType("application/json"))
+func requireMediaType(types ...string) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			ct := c.Request().Header.Get(echo.HeaderContentType)
+			mt, _, err := mime.ParseMediaType(ct)
+			if err != nil || !slices.Contains(types, mt) {
+				return problem(ProblemMediaType, "send the body as %s, not %q", strings.Join(types, " or "), ct)
+			}
+			return next(c)
+		}
+	}
+}
+
 // handleError writes err as application/problem+json.
 func (s *Server) handleError(err error, c echo.Context) {
 	if c.Response().Committed {
 		return
 	}
+	if s.unmatched(c) {
+		// echo's catch-all routes win over its own 405, so a path that
+		// exists with other methods is told apart here.
+		if allowed := s.allowedMethods(c.Request().URL.Path); len(allowed) > 0 {
+			c.Response().Header().Set(echo.HeaderAllow, strings.Join(allowed, ", "))
+			err = echo.ErrMethodNotAllowed
+		}
+	}
 	p := *ProblemFor(err) // copy: shared *Problem values must not be edited
 	p.Instance = c.Request().URL.Path
 	p.RequestID = c.Response().Header().Get(echo.HeaderXRequestID)
 	if p.Status >= 500 {
+		// The full error, never sent to the client; the context carries
+		// the request id into the line.
 		s.log.ErrorContext(c.Request().Context(), "request failed",
-			"request_id", p.RequestID, "route", c.Path(), "status", p.Status, "error", err.Error())
+			"route", c.Path(), "status", p.Status, "problem", p.Type, "error", err.Error())
 	}
 	writeProblem(c, &p)
+}
+
+// unmatched reports whether c went to a catch-all "route not found"
+// handler: no route has its path.
+func (s *Server) unmatched(c echo.Context) bool {
+	p := c.Path()
+	return p == "" || s.catchAll[p]
+}
+
+// allowedMethods lists the methods of the routes matching path, sorted.
+func (s *Server) allowedMethods(path string) []string {
+	var out []string
+	for _, r := range s.echo.Routes() {
+		if r.Method != echo.RouteNotFound && routeMatches(r.Path, path) && !slices.Contains(out, r.Method) {
+			out = append(out, r.Method)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// routeMatches reports whether an echo route pattern ("/v1/documents/:id",
+// "/assets/*") matches path.
+func routeMatches(pattern, path string) bool {
+	ps, xs := strings.Split(pattern, "/"), strings.Split(path, "/")
+	for i, seg := range ps {
+		switch {
+		case seg == "*":
+			return true // the rest, empty or not
+		case i >= len(xs):
+			return false
+		case strings.HasPrefix(seg, ":"):
+			if xs[i] == "" {
+				return false
+			}
+		case seg != xs[i]:
+			return false
+		}
+	}
+	return len(xs) == len(ps)
 }
 
 // writeProblem sends p as the response.

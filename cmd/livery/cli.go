@@ -20,10 +20,18 @@ Usage:
   livery kit diff NAME@A NAME@B
   livery kit pin NAME@N PIN          (e.g. livery kit pin roastery@3 live)
   livery kit retire NAME
+  livery serve   [--addr HOST:PORT] [--storage SETTING] [--keys-file FILE] ...
+  livery keys new --name NAME --role renderer|designer|admin [--kits KIT,...]
+  livery keys hash < SECRET
+  livery healthcheck [--addr HOST:PORT]
   livery help
 
-Kit tools use --storage, else $LIVERY_STORAGE, else file://./livery-data
+Kit tools and serve use --storage, else $LIVERY_STORAGE, else file://./livery-data
 (s3://bucket/prefix?endpoint=...&region=... for S3 or S3-compatible servers).
+
+serve runs the REST API (docs/api.md); every flag also reads an environment
+variable (README.md, "Configuration"). Without API keys ($LIVERY_API_KEYS or
+--keys-file) it listens on loopback only.
 
 --kit takes a kit folder (kit.yaml, logo, fonts/), a published kit version
 (NAME, NAME@N, NAME@live) from the kit store, or the name of a bundled sample
@@ -35,9 +43,12 @@ kit (roastery, insurer, telecom, polderstroom).
 type command func(args []string, stdout io.Writer) error
 
 var commands = map[string]command{
-	"render":  runRender,
-	"samples": runSamples,
-	"kit":     runKit,
+	"render":      runRender,
+	"samples":     runSamples,
+	"kit":         runKit,
+	"serve":       runServe,
+	"keys":        runKeys,
+	"healthcheck": runHealthcheck,
 }
 
 // errUsage marks errors that come from how the command was called.
