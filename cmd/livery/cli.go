@@ -14,6 +14,7 @@ const usage = `livery renders branded documents from raw data and a brand kit.
 Usage:
   livery render  --kit DIR|NAME --data FILE [--out DIR] [--format pdf,html,txt,sms]
   livery samples [--out DIR] [--format pdf,html,txt,sms]
+  livery preview [--kit DIR] [--data FILE|DIR] [--addr 127.0.0.1:0] [--dpi 96]
   livery kit lint DIR
   livery kit publish DIR --note TEXT [--author NAME]
   livery kit list [NAME] [--json]
@@ -36,6 +37,10 @@ variable (README.md, "Configuration"). Without API keys ($LIVERY_API_KEYS or
 --kit takes a kit folder (kit.yaml, logo, fonts/), a published kit version
 (NAME, NAME@N, NAME@live) from the kit store, or the name of a bundled sample
 kit (roastery, insurer, telecom, polderstroom).
+
+--profile maps legacy JSON or a CSV billing run (docs/mapping.md): a profile
+file, a published profile (NAME, NAME@N, NAME@live) or a bundled sample
+profile (sap-export, billing-run). UBL XML (.xml) needs no profile.
 `
 
 // command is one subcommand: it gets its arguments and writes to stdout;
@@ -45,6 +50,7 @@ type command func(args []string, stdout io.Writer) error
 var commands = map[string]command{
 	"render":      runRender,
 	"samples":     runSamples,
+	"preview":     runPreview,
 	"kit":         runKit,
 	"serve":       runServe,
 	"keys":        runKeys,
