@@ -13,6 +13,15 @@ var (
 	AddressBlocks = []string{"din5008a", "din5008b", "us10", "none"}
 	TableRules    = []string{"none", "horizontal", "grid"}
 	Formalities   = []string{Formal, Informal}
+	PaymentQRs    = []string{QROff, QRAuto, QREPC, QRSwiss}
+)
+
+// Values of Payment.QR.
+const (
+	QROff   = "off"   // no payment code
+	QRAuto  = "auto"  // the code the invoice's currency and IBAN call for
+	QREPC   = "epc"   // EPC069-12 (GiroCode) on EUR invoices
+	QRSwiss = "swiss" // the Swiss QR-bill on CHF and EUR invoices
 )
 
 // DefaultFamily is the bundled font family used when a kit names none.
@@ -43,7 +52,7 @@ const letterMargin = 19.05
 // (top/right/bottom/left, DIN 5008) on A4 and 0.75 in on Letter; address block
 // din5008a on A4 and us10 on Letter; fonts noto-sans, the heading following
 // the body family; sizes 10/20/8 pt, line height 1.35; band header with the
-// logo 40 mm wide on the left; horizontal table rules. Page numbers default
+// logo 40 mm wide on the left; horizontal table rules; no payment code. Page numbers default
 // to on, which Parse handles because a bool cannot say it was omitted.
 func (k *Kit) ApplyDefaults() {
 	k.Name = strings.TrimSpace(k.Name)
@@ -77,6 +86,7 @@ func (k *Kit) ApplyDefaults() {
 	}
 	l.AddressBlock = orDefault(canonical(l.AddressBlock, AddressBlocks), address)
 	l.Table.Rules = orDefault(canonical(l.Table.Rules, TableRules), "horizontal")
+	k.Payment.QR = orDefault(canonical(k.Payment.QR, PaymentQRs), QROff)
 
 	ty := &k.Typography
 	ty.BodyFamily = orDefault(strings.TrimSpace(ty.BodyFamily), DefaultFamily)

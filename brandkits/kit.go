@@ -10,6 +10,7 @@ type Kit struct {
 	Typography Typography `yaml:"typography"`
 	Tone       Tone       `yaml:"tone"`
 	Layout     Layout     `yaml:"layout"`
+	Payment    Payment    `yaml:"payment"`
 
 	// Assets, filled by the loader, never by kit.yaml.
 	Logo  *Image            `yaml:"-"` // nil when the kit has no logo
@@ -143,4 +144,13 @@ type Table struct {
 type Footer struct {
 	LegalText   string `yaml:"legal_text"` // plain text; {legal_name}, {vat_id}, ... from identity
 	PageNumbers bool   `yaml:"page_numbers"`
+}
+
+// Payment sets what invoices offer the payer besides the printed payment
+// details.
+type Payment struct {
+	// QR chooses the payment QR code of invoices: off (default), auto (by
+	// currency and IBAN), epc (the GiroCode for EUR) or swiss (the Swiss
+	// QR-bill for CHF and EUR). See docs/brandkits.md#payment.
+	QR string `yaml:"qr"`
 }

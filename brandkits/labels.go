@@ -39,6 +39,7 @@ var LabelKeys = []string{
 	"order_reference",
 	"page",
 	"pay_by",
+	"pay_with_code",
 	"payment",
 	"payment_reference",
 	"payment_terms",
@@ -94,6 +95,7 @@ var defaultLabels = map[string]map[string]string{
 		"order_reference":    "Order reference",
 		"page":               "Page {page} of {pages}",
 		"pay_by":             "Please pay {amount} by {date}.",
+		"pay_with_code":      "Pay with code",
 		"payment":            "Payment details",
 		"payment_reference":  "Payment reference",
 		"payment_terms":      "Payment terms",
@@ -134,6 +136,7 @@ var defaultLabels = map[string]map[string]string{
 		"order_reference":    "PO number",
 		"page":               "Page {page} of {pages}",
 		"pay_by":             "Please pay {amount} by {date}.",
+		"pay_with_code":      "Pay with code",
 		"payment":            "Payment details",
 		"payment_reference":  "Payment reference",
 		"payment_terms":      "Payment terms",
@@ -174,6 +177,7 @@ var defaultLabels = map[string]map[string]string{
 		"order_reference":    "Bestellnummer",
 		"page":               "Seite {page} von {pages}",
 		"pay_by":             "Bitte zahlen Sie {amount} bis zum {date}.",
+		"pay_with_code":      "Zahlen mit Code",
 		"payment":            "Zahlungsinformationen",
 		"payment_reference":  "Verwendungszweck",
 		"payment_terms":      "Zahlungsbedingungen",
@@ -214,6 +218,7 @@ var defaultLabels = map[string]map[string]string{
 		"order_reference":    "Référence de commande",
 		"page":               "Page {page} sur {pages}",
 		"pay_by":             "Merci de régler {amount} au plus tard le {date}.",
+		"pay_with_code":      "Payer avec le code",
 		"payment":            "Règlement",
 		"payment_reference":  "Référence de paiement",
 		"payment_terms":      "Conditions de paiement",
@@ -256,6 +261,7 @@ var defaultLabels = map[string]map[string]string{
 		"order_reference":    "Ordernummer",
 		"page":               "Pagina {page} van {pages}",
 		"pay_by":             "Wij verzoeken u {amount} uiterlijk {date} te betalen.",
+		"pay_with_code":      "Betalen met code",
 		"payment":            "Betaalgegevens",
 		"payment_reference":  "Betalingskenmerk",
 		"payment_terms":      "Betalingsvoorwaarden",
@@ -539,4 +545,52 @@ func (k *Kit) toneLists(kit, defaults map[string][]Template, keys []string) [][]
 		}
 	}
 	return out
+}
+
+// QRBillLabels are the fixed headings of the Swiss QR-bill's receipt and
+// payment part. The Swiss payment standards prescribe their wording in
+// German, French, Italian and English, so a kit cannot override them.
+type QRBillLabels struct {
+	Receipt         string // title of the receipt
+	PaymentPart     string // title of the payment part
+	Account         string // "Account / Payable to"
+	Reference       string
+	Additional      string // "Additional information"
+	Currency        string
+	Amount          string
+	PayableBy       string // with the debtor's name and address
+	PayableByBlank  string // over an empty field for the payer to fill in
+	AcceptancePoint string
+}
+
+// qrBillLabels holds the standard's wording by language.
+var qrBillLabels = map[string]QRBillLabels{
+	"en": {
+		Receipt: "Receipt", PaymentPart: "Payment part", Account: "Account / Payable to",
+		Reference: "Reference", Additional: "Additional information", Currency: "Currency",
+		Amount: "Amount", PayableBy: "Payable by", PayableByBlank: "Payable by (name/address)",
+		AcceptancePoint: "Acceptance point",
+	},
+	"de": {
+		Receipt: "Empfangsschein", PaymentPart: "Zahlteil", Account: "Konto / Zahlbar an",
+		Reference: "Referenz", Additional: "Zusätzliche Informationen", Currency: "Währung",
+		Amount: "Betrag", PayableBy: "Zahlbar durch", PayableByBlank: "Zahlbar durch (Name/Adresse)",
+		AcceptancePoint: "Annahmestelle",
+	},
+	"fr": {
+		Receipt: "Récépissé", PaymentPart: "Section paiement", Account: "Compte / Payable à",
+		Reference: "Référence", Additional: "Informations supplémentaires", Currency: "Monnaie",
+		Amount: "Montant", PayableBy: "Payable par", PayableByBlank: "Payable par (nom/adresse)",
+		AcceptancePoint: "Point de dépôt",
+	},
+}
+
+// QRBillLabelsFor returns the QR-bill headings in the kit locale's language,
+// or in English for a language the standard does not define (Dutch).
+func QRBillLabelsFor(locale string) QRBillLabels {
+	lang := supportedLocale(locale)[:2]
+	if l, ok := qrBillLabels[lang]; ok {
+		return l
+	}
+	return qrBillLabels["en"]
 }

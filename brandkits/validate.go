@@ -54,6 +54,7 @@ func (k *Kit) check() problems {
 	k.checkTypography(&ps)
 	k.checkTone(&ps)
 	k.checkLayout(&ps)
+	k.checkPayment(&ps)
 	if k.Logo != nil {
 		path := "logo.png"
 		if k.Logo.Format == "jpeg" {

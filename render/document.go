@@ -105,6 +105,11 @@ type Payment struct {
 	Reference string `json:"reference,omitempty"`
 	IBAN      string `json:"iban,omitempty"` // overrides the seller's
 	BIC       string `json:"bic,omitempty"`
+
+	// CreditorReference is a structured reference the payer's bank passes on
+	// unchanged: an ISO 11649 creditor reference ("RF18 5390 0754 7034") or
+	// a Swiss QR reference (27 digits). Payment QR codes carry it.
+	CreditorReference string `json:"creditor_reference,omitempty"`
 }
 
 // Period is the service period an invoice covers.

@@ -62,7 +62,11 @@ func (r *Renderer) html(v *view) ([]byte, error) {
 			htmlBuffers.Put(buf)
 		}
 	}()
-	if err := k.page.Execute(buf, newHTMLPage(k, v)); err != nil {
+	p := newHTMLPage(k, v)
+	if p.PayCode, err = newHTMLPayCode(v.PayCode); err != nil {
+		return nil, fmt.Errorf("render html: %w", err)
+	}
+	if err := k.page.Execute(buf, p); err != nil {
 		return nil, fmt.Errorf("render html: %w", err)
 	}
 	return bytes.Clone(buf.Bytes()), nil
@@ -80,6 +84,9 @@ type htmlPage struct {
 	Header htmlHeader
 	Table  *htmlTable
 	Body   []htmlBlock
+	// PayCode is the payment QR code beside the payment details; nil
+	// without one.
+	PayCode *htmlPayCode
 }
 
 // htmlColors are colours for bgcolor attributes, which Outlook honours where it
@@ -164,6 +171,7 @@ type htmlStyles struct {
 	Table                               template.CSS
 	TotalsTable, TaxNote, PayBy         template.CSS
 	PayBox, PayLabel, PayValue          template.CSS
+	PayCode, PayCodeImg, PayCaption     template.CSS
 	H2, H3, H4, List, Li, Hr, Quote     template.CSS
 	Code, CodeBlock, Link, MdTable      template.CSS
 	FactsTable, FactLabel, FactValue    template.CSS
@@ -448,6 +456,13 @@ func newHTMLStyles(o htmlOptions, c htmlPalette) htmlStyles {
 		Signature: cssJoin(headFont, size(o.body+1), lh(o.body+1), col(c.text), "font-weight:bold", "margin:0"),
 		FootRow:   cssJoin("padding:18px "+cssPx(htmlPad)+" 26px "+cssPx(htmlPad), "border-top:1px solid "+c.rule, "background-color:"+c.tint),
 		Footer:    cssJoin(bodyFont, size(o.small), lh(o.small+1), col(c.muted), "margin:0", "text-align:center"),
+		// The payment code: black on white whatever the panel's tint.
+		PayCode: cssJoin("padding:14px 18px 14px 0", "vertical-align:top",
+			"text-align:center"),
+		PayCodeImg: cssJoin("display:block", "border:0", "outline:none", "margin:0 auto", "background-color:#ffffff",
+			"width:"+cssPx(htmlPayCodeSize), "height:"+cssPx(htmlPayCodeSize)),
+		PayCaption: cssJoin(bodyFont, size(o.small), lh(o.small), col(c.muted),
+			"margin:6px 0 0 0", "text-align:center"),
 	}
 }
 

@@ -232,6 +232,9 @@ func (r *Renderer) pdfFonts(w *pdfWriter, v *view, route fontRoute, scope runeSc
 	if err != nil {
 		return err
 	}
+	if faces, err = withSlipFaces(faces, v); err != nil {
+		return err
+	}
 	var sets pdfRuneSets
 	if route != routeUTF8Full {
 		sets = pdfDocumentRunes(v)
@@ -360,6 +363,9 @@ type pdfRuneSets struct {
 func pdfDocumentRunes(v *view) pdfRuneSets {
 	var all, heading runeSet
 	v.eachString(all.addString)
+	if v.PayCode != nil && v.PayCode.Slip != nil {
+		v.PayCode.Slip.eachString(all.addString)
+	}
 	all.addString(pdfLiterals)
 	heading.addString(v.Title)
 	heading.addString(v.Brand)
@@ -715,6 +721,10 @@ type pdfDraw struct {
 
 	cur    fontKey // font fpdf has selected
 	bullet string
+
+	// slipPage is the page with the Swiss QR-bill at its foot, whose footer
+	// moves up above it; 0 for none.
+	slipPage int
 }
 
 // newPDFDraw prepares drawing v on pdf, whose fonts are registered already.
@@ -790,6 +800,7 @@ func (d *pdfDraw) document() {
 	d.facts()
 	d.action()
 	d.closing()
+	d.paymentSlip()
 }
 
 // ptMM converts points to millimetres.
@@ -919,7 +930,7 @@ func (d *pdfDraw) pageFooter() {
 		return
 	}
 	lh := d.lh(d.small)
-	y := d.footerTop
+	y := d.footerTop - d.footerLift()
 	d.drawColor(d.tint(th.muted, 0.35))
 	pdf.SetLineWidth(0.2)
 	pdf.Line(d.left, y-2.5, d.right, y-2.5)

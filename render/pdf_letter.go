@@ -677,13 +677,24 @@ func (d *pdfDraw) opening() {
 	d.gap(lh * 0.6)
 }
 
+// panelAside is drawn at the right of a pair panel, w wide and at least h
+// high: a payment code. draw gets its top-left corner.
+type panelAside struct {
+	w, h float64
+	draw func(x, y float64)
+}
+
 // pairPanel lays out pairs in columns on a tinted panel, label over value,
-// with an optional lead sentence on top. The panel never splits.
-func (d *pdfDraw) pairPanel(lead string, pairs []pair, boldValues bool) {
+// with an optional lead sentence on top and aside, when not nil, at the
+// right. The panel never splits.
+func (d *pdfDraw) pairPanel(lead string, pairs []pair, boldValues bool, aside *panelAside) {
 	th := d.th
 	const pad = 5.0
 	x, w := d.left, d.width
 	inner := w - 2*pad - 1.2
+	if aside != nil {
+		inner -= aside.w + pad
+	}
 	leadSt := d.bodyStyle()
 	leadSt.bold = true
 	label := textStyle{family: d.bodyFont, size: d.small, color: th.muted}
@@ -721,6 +732,9 @@ func (d *pdfDraw) pairPanel(lead string, pairs []pair, boldValues bool) {
 			h += 2.5
 		}
 		h += rh
+	}
+	if aside != nil {
+		h = max(h, aside.h)
 	}
 	total := h + 2*pad
 	d.gap(6)
@@ -761,6 +775,9 @@ func (d *pdfDraw) pairPanel(lead string, pairs []pair, boldValues bool) {
 		}
 		y += rh
 	}
+	if aside != nil {
+		aside.draw(x+w-pad-aside.w, y0+pad)
+	}
 	d.setY(y0 + total)
 }
 
@@ -777,7 +794,7 @@ func (d *pdfDraw) payment() {
 	if v.PayBy == "" && len(v.Payment) == 0 {
 		return
 	}
-	d.pairPanel(v.PayBy, v.Payment, false)
+	d.pairPanel(v.PayBy, v.Payment, false, d.payCodeAside())
 }
 
 // facts draws a notice's key facts: muted labels, bold values, one row each.

@@ -2,6 +2,7 @@ package render
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/liveryhq/livery/brandkits"
 )
@@ -28,6 +29,11 @@ type Output struct {
 	HTML []byte
 	Text []byte
 	SMS  []byte
+	// Took is how long each rendered format took, for metrics: the
+	// format's own renderer plus an equal share of building the view that
+	// all formats of the call share, so the times add up to the whole call.
+	// Only the bytes above are the output; Took never changes them.
+	Took map[Format]time.Duration
 }
 
 // Bytes returns the output of format f (nil when it was not rendered).
@@ -77,12 +83,18 @@ func (r *Renderer) Kit() *brandkits.Kit { return r.kit }
 
 // Render validates doc and renders it in each of formats.
 func (r *Renderer) Render(doc *Document, formats ...Format) (*Output, error) {
+	start := time.Now()
 	v, err := r.buildView(doc)
 	if err != nil {
 		return nil, err
 	}
-	out := &Output{}
+	out := &Output{Took: make(map[Format]time.Duration, len(formats))}
+	var viewShare time.Duration
+	if len(formats) > 0 {
+		viewShare = time.Since(start) / time.Duration(len(formats))
+	}
 	for _, f := range formats {
+		fstart := time.Now()
 		switch f {
 		case FormatPDF:
 			if out.PDF, err = r.pdf(v); err != nil {
@@ -99,6 +111,7 @@ func (r *Renderer) Render(doc *Document, formats ...Format) (*Output, error) {
 		default:
 			return nil, fmt.Errorf("unknown format %q", f)
 		}
+		out.Took[f] += viewShare + time.Since(fstart)
 	}
 	return out, nil
 }

@@ -328,6 +328,27 @@ var smpHard = []struct {
 		pageLabel: "Page %d of %d", minPages: 1,
 	},
 	{
+		// The QR-bill follows the sign-off on a page of its own: the
+		// invoice leaves no room for it on the first. Its amounts are
+		// printed as the Swiss style guide asks, not in the kit's locale.
+		doc: "invoice-chf-qrbill", gross: "138.66",
+		want: []string{
+			"Rechnungsbetrag 138,66 CHF", "Simone Brunner", "Freundliche Grüsse",
+			"Empfangsschein", "Zahlteil", "Konto / Zahlbar an", "CH44 3199 9123 0008 8901 2",
+			"21 00000 00003 13947 14300 09017", "Zusätzliche Informationen", "AS-2026-40217",
+			"Währung Betrag CHF 138.66", "Annahmestelle",
+		},
+		pageLabel: "Seite %d von %d", minPages: 2,
+	},
+	{
+		doc: "invoice-girocode", gross: "5594.67",
+		want: []string{
+			"Zu zahlender Betrag 5.594,67 €", "Dr. Thomas Keller", "Sehr geehrter Herr Dr. Keller,",
+			"Referenz RF08 2026 0318", "Bequem bezahlen: Code mit der Banking-App scannen",
+		},
+		pageLabel: "Seite %d von %d", minPages: 1,
+	},
+	{
 		doc: "invoice-international",
 		want: []string{
 			"Kawiarnia Ziarno Sp. z o.o.", "Łukasz Wróblewski", "Ul. Świętokrzyska 15", "90-415 Łódź", "POLEN",
@@ -476,6 +497,8 @@ var smpKitFonts = map[string]struct{ body, heading, cssBody, cssHeading string }
 	"telecom":      {"LiberationSans", "LiberationSans", "Liberation Sans", "Liberation Sans"},
 	"insurer":      {"Lato", "Lato", "Lato", "Lato"},
 	"polderstroom": {"NotoSans", "NotoSans", "Noto Sans", "Noto Sans"},
+	"alpenstrom":   {"LiberationSans", "LiberationSans", "Liberation Sans", "Liberation Sans"},
+	"tischlerei":   {"Lato", "NotoSerif", "Lato", "Noto Serif"},
 }
 
 // smpFont is one row of pdffonts output.

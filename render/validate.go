@@ -33,6 +33,7 @@ const (
 	maxDescriptionLen = 500 // line descriptions, fact values, payment terms
 	maxUnitLen        = 50
 	maxRemittanceLen  = 140   // SEPA remittance information
+	maxCreditorRefLen = 35    // SEPA structured remittance: an RF reference or a QR reference with spaces
 	maxLongTextLen    = 20000 // markdown notes and bodies
 	maxKindLen        = 50
 	maxSubjectLen     = 200
@@ -233,6 +234,7 @@ func (c *checker) invoice(inv *Invoice) (typeOK bool) {
 		c.text("payment.reference", p.Reference, maxRemittanceLen, false, singleLine)
 		c.iban("payment.iban", p.IBAN)
 		c.bic("payment.bic", p.BIC)
+		c.creditorReference(inv)
 	}
 	c.text("notes", inv.Notes, maxLongTextLen, false, multiLine)
 	if p := inv.Period; p != nil {

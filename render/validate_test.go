@@ -240,7 +240,7 @@ func TestSchemaLimitsMatchGo(t *testing.T) {
 		"recipient.name": maxNameLen, "recipient.company": maxNameLen, "recipient.title": maxTitleLen, "recipient.first_name": maxGivenNameLen,
 		"recipient.last_name": maxGivenNameLen, "recipient.customer_number": maxIDLen, "recipient.vat_id": maxTaxIDLen,
 		"line.description": maxDescriptionLen, "line.unit": maxUnitLen,
-		"payment.terms": maxDescriptionLen, "payment.reference": maxRemittanceLen,
+		"payment.terms": maxDescriptionLen, "payment.reference": maxRemittanceLen, "payment.creditor_reference": maxCreditorRefLen,
 		"invoice.number": maxIDLen, "invoice.notes": maxLongTextLen, "invoice.order_reference": maxIDLen, "invoice.credit_note_for": maxIDLen,
 		"fact.label": maxLabelLen, "fact.value": maxDescriptionLen, "action.label": maxLabelLen, "action.url": maxURLLen,
 		"notice.kind": maxKindLen, "notice.subject": maxSubjectLen, "notice.reference": maxIDLen, "notice.body": maxLongTextLen,

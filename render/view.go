@@ -34,6 +34,9 @@ type view struct {
 	Payment []pair // IBAN, BIC, reference, terms
 	PayBy   string // sentence with the due date and amount, e.g. "Please pay € 12.00 by 15 November 2026."
 
+	// PayCode is the payment QR code the kit asks for; nil without one.
+	PayCode *payCode
+
 	// Body is markdown content: notice body or invoice notes.
 	Body []block
 	// Facts is the notice's key facts table.

@@ -15,7 +15,7 @@ func (r *Renderer) buildView(doc *Document) (*view, error) {
 	if doc == nil {
 		return nil, &ValidationError{Problems: []FieldError{{Path: "", Message: "no document"}}}
 	}
-	if err := doc.Validate(); err != nil {
+	if err := r.Validate(doc); err != nil {
 		return nil, err
 	}
 	var v *view
@@ -35,6 +35,20 @@ func (r *Renderer) buildView(doc *Document) (*view, error) {
 		return nil, err
 	}
 	return v, nil
+}
+
+// Validate checks doc as Render does before drawing it: the document's own
+// rules (Document.Validate) and those the kit adds, such as the limits of
+// the payment QR code it asks for, every problem at once in one
+// *ValidationError (errors.Is ErrInvalid). A kit-dependent problem names
+// the document field to change; one with the kit itself has the empty path.
+func (r *Renderer) Validate(doc *Document) error {
+	ps := doc.problems()
+	if doc != nil && doc.Invoice != nil && doc.Notice == nil {
+		_, pay := r.paymentCode(doc.Invoice)
+		ps = append(ps, pay...)
+	}
+	return newValidationError(ps)
 }
 
 // common fills the parts every document type shares.
@@ -173,6 +187,9 @@ func (r *Renderer) invoiceView(inv *Invoice) (*view, error) {
 		v.PayBy = brandkits.Expand(kit.Label("pay_by"), map[string]string{"amount": total, "date": r.date(*inv.DueDate)})
 	}
 	v.Payment = r.paymentPairs(inv, credit)
+	if v.PayCode, err = r.payCodeView(inv); err != nil {
+		return nil, err
+	}
 	if inv.Notes != "" {
 		v.Body = r.fixBlocks(parseMarkdown(inv.Notes))
 	}
@@ -198,16 +215,19 @@ func (r *Renderer) paymentPairs(inv *Invoice, credit bool) []pair {
 	if inv.Seller != nil && inv.Seller.IBAN != "" {
 		iban, bic = inv.Seller.IBAN, inv.Seller.BIC
 	}
-	var terms, ref string
+	var terms, ref, cref string
 	if p := inv.Payment; p != nil {
 		if p.IBAN != "" {
 			iban, bic = p.IBAN, p.BIC
 		}
-		terms, ref = r.fix.FixText(p.Terms), p.Reference
+		terms, ref, cref = r.fix.FixText(p.Terms), p.Reference, groupRef(p.CreditorReference)
 	}
 	var out []pair
 	if ref != "" {
 		out = append(out, pair{kit.Label("payment_reference"), ref})
+	}
+	if cref != "" && !credit {
+		out = append(out, pair{kit.Label("reference"), cref})
 	}
 	if iban != "" && !credit {
 		out = append(out, pair{kit.Label("iban"), groupIBAN(iban)})
@@ -433,6 +453,9 @@ type fontFace struct {
 func (v *view) eachString(fn func(string)) {
 	for _, s := range []string{v.Title, v.Subtitle, v.SenderLine, v.Brand, v.Greeting, v.Intro, v.TaxNote, v.PayBy, v.SignOff, v.Signature, v.PageLabel} {
 		fn(s)
+	}
+	if v.PayCode != nil {
+		fn(v.PayCode.Caption)
 	}
 	for _, list := range [][]string{v.Recipient, v.BrandInfo, v.Footer} {
 		for _, s := range list {
