@@ -10,11 +10,11 @@ import (
 	"sort"
 )
 
-//go:embed kits documents pairs.json
+//go:embed kits documents pairs.json sources
 var files embed.FS
 
-// FS returns the samples as a file system: kits/NAME/..., documents/NAME.json
-// and pairs.json.
+// FS returns the samples as a file system: kits/NAME/..., documents/NAME.json,
+// pairs.json and sources/ (legacy inputs and their mapping profiles).
 func FS() fs.FS { return files }
 
 // KitNames lists the sample kits, sorted.
@@ -68,4 +68,42 @@ func Pairs() ([]Pair, error) {
 // Document returns the bytes of a sample document.
 func Document(name string) ([]byte, error) {
 	return files.ReadFile("documents/" + name)
+}
+
+// SourcePair is a sample legacy source (a JSON export, a CSV billing run or
+// a UBL document), the mapping profile that reads it ("" for UBL, which
+// needs none) and the sample kit its documents render with.
+type SourcePair struct {
+	Source  string // file name under sources/
+	Profile string // file name under sources/, or ""
+	Kit     string
+}
+
+// SourcePairs lists every sample source from sources/pairs.json, sorted by
+// source.
+func SourcePairs() ([]SourcePair, error) {
+	data, err := files.ReadFile("sources/pairs.json")
+	if err != nil {
+		return nil, err
+	}
+	var m map[string]struct {
+		Profile string `json:"profile"`
+		Kit     string `json:"kit"`
+	}
+	if err := json.Unmarshal(data, &m); err != nil {
+		return nil, fmt.Errorf("samples/sources/pairs.json: %w", err)
+	}
+	out := make([]SourcePair, 0, len(m))
+	for src, p := range m {
+		out = append(out, SourcePair{Source: src, Profile: p.Profile, Kit: p.Kit})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Source < out[j].Source })
+	return out, nil
+}
+
+// Source returns the bytes of a file under sources/: a sample source or a
+// sample profile ("sap-export.yaml"; each profile file is named after the
+// profile).
+func Source(name string) ([]byte, error) {
+	return files.ReadFile("sources/" + name)
 }

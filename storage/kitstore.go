@@ -2,10 +2,7 @@ package storage
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"maps"
 	"path"
@@ -33,99 +30,48 @@ import (
 // of overwriting each other. The bucket needs no other coordination, so any
 // number of Livery processes can share an S3 bucket. (The file backend's
 // conditional create is exclusive only within one process; see the package
-// documentation.)
+// documentation.) ProfileStore keeps mapping profiles the same way.
 //
 // There is no way to delete a version: documents record the version they
 // were rendered with, and re-rendering one must give the same bytes forever.
 type KitStore struct {
-	b       *Bucket
-	prefix  string
-	now     func() time.Time
-	retries int
-	// beforeCreate, when set by a test, runs between reading the latest
-	// version and creating the next one: the window another publisher races into.
-	beforeCreate func(number int)
+	versioned
 }
 
 var _ brandkits.Store = (*KitStore)(nil)
 
-// KitStoreOption configures a KitStore.
-type KitStoreOption func(*KitStore)
+// KitStoreOption configures a KitStore or a ProfileStore.
+type KitStoreOption func(*versioned)
 
 // WithClock makes the store read the time from now instead of time.Now, so
 // tests can check Created and pin times.
 func WithClock(now func() time.Time) KitStoreOption {
-	return func(s *KitStore) { s.now = now }
+	return func(s *versioned) { s.now = now }
 }
 
-// WithPrefix puts the store's objects under prefix instead of "kits/" (for
-// two stores in one bucket, or tests). A missing trailing slash is added.
+// WithPrefix puts the store's objects under prefix instead of its default
+// ("kits/", "profiles/"), for two stores of a kind in one bucket, or tests.
+// A missing trailing slash is added.
 func WithPrefix(prefix string) KitStoreOption {
-	return func(s *KitStore) {
-		if prefix != "" && !strings.HasSuffix(prefix, "/") {
-			prefix += "/"
-		}
-		s.prefix = prefix
-	}
+	return func(s *versioned) { s.setPrefix(prefix) }
 }
-
-// maxPublishAttempts bounds the conditional creates one Publish tries. Each
-// lost attempt means another version landed meanwhile, so reaching it takes
-// a thousand concurrent publishes of one kit: a bug or an attack, not work.
-const maxPublishAttempts = 1000
-
-// reservedName cannot be a kit name: its folder holds the blobs.
-const reservedName = "blobs"
 
 // NewKitStore returns a KitStore keeping kits in b.
 func NewKitStore(b *Bucket, opts ...KitStoreOption) *KitStore {
-	s := &KitStore{b: b, prefix: "kits/", now: time.Now, retries: maxPublishAttempts}
+	s := &KitStore{versioned{
+		b: b, prefix: "kits/", now: time.Now, retries: maxPublishAttempts,
+		noun:         "kit",
+		checkName:    brandkits.CheckName,
+		checkVersion: brandkits.CheckVersion,
+		errNotFound:  brandkits.ErrNotFound,
+		errConflict:  brandkits.ErrConflict,
+		errBadRef:    brandkits.ErrBadRef,
+	}}
 	for _, o := range opts {
-		o(s)
+		o(&s.versioned)
 	}
 	return s
 }
-
-type actorKey struct{}
-
-// WithActor records who acts in ctx (a user name or e-mail), for the
-// records that Pin and Retire write: brandkits.Store has no author argument
-// for them, since only Publish creates content.
-func WithActor(ctx context.Context, actor string) context.Context {
-	return context.WithValue(ctx, actorKey{}, actor)
-}
-
-func actorFrom(ctx context.Context) string {
-	a, _ := ctx.Value(actorKey{}).(string)
-	return a
-}
-
-// pinRecord is the content of kits/<name>/pins/<pin>.json.
-type pinRecord struct {
-	Pin      string    `json:"pin"`
-	Version  int       `json:"version"`
-	Previous int       `json:"previous,omitempty"` // where it pointed before, for the audit trail
-	By       string    `json:"by,omitempty"`
-	Updated  time.Time `json:"updated"`
-}
-
-// retiredRecord is the content of kits/<name>/retired.json.
-type retiredRecord struct {
-	Retired time.Time `json:"retired"`
-	By      string    `json:"by,omitempty"`
-}
-
-func (s *KitStore) blobKey(sum string) string    { return s.prefix + "blobs/" + sum }
-func (s *KitStore) kitPrefix(name string) string { return s.prefix + name + "/" }
-func (s *KitStore) versionsPrefix(name string) string {
-	return s.kitPrefix(name) + "versions/"
-}
-func (s *KitStore) versionKey(name string, n int) string {
-	return fmt.Sprintf("%s%08d.json", s.versionsPrefix(name), n)
-}
-func (s *KitStore) pinsPrefix(name string) string  { return s.kitPrefix(name) + "pins/" }
-func (s *KitStore) pinKey(name, pin string) string { return s.pinsPrefix(name) + pin + ".json" }
-func (s *KitStore) retiredKey(name string) string  { return s.kitPrefix(name) + "retired.json" }
 
 // Publish validates req.Files as the kit name and stores them as its next
 // version. A kit that does not parse is refused with Parse's
@@ -133,7 +79,7 @@ func (s *KitStore) retiredKey(name string) string  { return s.kitPrefix(name) + 
 // whose name differs from name; a retired name is refused with
 // brandkits.ErrConflict. Nothing is written unless the kit is valid.
 func (s *KitStore) Publish(ctx context.Context, name string, req brandkits.PublishRequest) (brandkits.Version, error) {
-	if err := checkKitName(name); err != nil {
+	if err := s.validName(name); err != nil {
 		return brandkits.Version{}, fmt.Errorf("publish kit: %w", err)
 	}
 	yamlBytes, ok := req.Files["kit.yaml"]
@@ -168,112 +114,22 @@ func (s *KitStore) Publish(ctx context.Context, name string, req brandkits.Publi
 		// Blobs go first: a manifest naming a missing blob would be a
 		// version that cannot load. Blobs of a publish that fails later
 		// stay behind unreferenced, which costs space but never correctness.
-		obj, err := s.b.PutContent(ctx, s.prefix+"blobs/", data, "", PutOptions{ContentType: assetType(p)})
+		obj, err := s.putBlob(ctx, data, assetType(p))
 		if err != nil {
 			return brandkits.Version{}, fmt.Errorf("publish kit %s: store %s: %w", name, p, err)
 		}
 		v.Assets = append(v.Assets, brandkits.Asset{Path: p, Size: int64(len(data)), SHA256: obj.SHA256})
 	}
-	if err := s.createVersion(ctx, &v); err != nil {
+	n, err := s.createVersion(ctx, name, func(n int) ([]byte, map[string]string, error) {
+		v.Number = n
+		data, err := json.MarshalIndent(v, "", "  ")
+		return data, map[string]string{"kit": v.Name, "version": strconv.Itoa(n), "kit-hash": v.Hash}, err
+	})
+	if err != nil {
 		return brandkits.Version{}, err
 	}
+	v.Number = n
 	return v, nil
-}
-
-// createVersion claims the next free version number for v: it creates the
-// manifest of latest+1 only if absent and, when another publisher got there
-// first, reads the list again and tries the number after.
-func (s *KitStore) createVersion(ctx context.Context, v *brandkits.Version) error {
-	next := 0
-	for attempt := 1; attempt <= s.retries; attempt++ {
-		if err := ctx.Err(); err != nil {
-			return fmt.Errorf("publish kit %s: %w", v.Name, err)
-		}
-		latest, err := s.latest(ctx, v.Name)
-		if err != nil {
-			return fmt.Errorf("publish kit %s: %w", v.Name, err)
-		}
-		// A conditional create that lost proves the number taken even if
-		// a listing does not show it yet.
-		next = max(next, latest) + 1
-		if err := brandkits.CheckVersion(next); err != nil {
-			return fmt.Errorf("publish kit %s: %w", v.Name, err)
-		}
-		v.Number = next
-		if s.beforeCreate != nil {
-			s.beforeCreate(next)
-		}
-		data, err := json.MarshalIndent(v, "", "  ")
-		if err != nil {
-			return fmt.Errorf("publish kit %s: %w", v.Name, err)
-		}
-		_, err = s.b.Put(ctx, s.versionKey(v.Name, next), append(data, '\n'), PutOptions{
-			ContentType: "application/json",
-			Metadata:    map[string]string{"kit": v.Name, "version": strconv.Itoa(next), "kit-hash": v.Hash},
-			IfNotExist:  true,
-		})
-		switch {
-		case err == nil:
-			return nil
-		case !errors.Is(err, ErrExists):
-			return fmt.Errorf("publish kit %s: %w", v.Name, err)
-		}
-	}
-	v.Number = 0
-	return fmt.Errorf("publish kit %s: version number still taken after %d attempts: %w", v.Name, s.retries, brandkits.ErrConflict)
-}
-
-// latest returns the highest version number of name, 0 when it has none.
-func (s *KitStore) latest(ctx context.Context, name string) (int, error) {
-	nums, err := s.versionNumbers(ctx, name)
-	if err != nil || len(nums) == 0 {
-		return 0, err
-	}
-	return nums[len(nums)-1], nil
-}
-
-// versionNumbers lists the versions of name in ascending order. Keys that are
-// not manifests are skipped rather than refused: they were not written by
-// this store, and one stray file must not make a kit unreadable.
-func (s *KitStore) versionNumbers(ctx context.Context, name string) ([]int, error) {
-	objs, err := s.b.List(ctx, s.versionsPrefix(name))
-	if err != nil {
-		return nil, err
-	}
-	var nums []int
-	for _, o := range objs {
-		n, ok := versionFromKey(strings.TrimPrefix(o.Key, s.versionsPrefix(name)))
-		if ok {
-			nums = append(nums, n)
-		}
-	}
-	// Zero-padding sorts the keys numerically up to MaxVersion; sorting
-	// again costs nothing and does not depend on it.
-	slices.Sort(nums)
-	return nums, nil
-}
-
-func versionFromKey(base string) (int, bool) {
-	digits, ok := strings.CutSuffix(base, ".json")
-	if !ok || len(digits) != 8 {
-		return 0, false
-	}
-	n, err := strconv.Atoi(digits)
-	if err != nil || n < 1 {
-		return 0, false
-	}
-	return n, true
-}
-
-func (s *KitStore) checkNotRetired(ctx context.Context, name string) error {
-	_, err := s.b.Stat(ctx, s.retiredKey(name))
-	switch {
-	case err == nil:
-		return fmt.Errorf("publish kit %s: the kit is retired and takes no new versions: %w", name, brandkits.ErrConflict)
-	case errors.Is(err, ErrNotFound):
-		return nil
-	}
-	return fmt.Errorf("publish kit %s: %w", name, err)
 }
 
 // Resolve finds a version by reference: "name" (the latest), "name@N" or
@@ -285,25 +141,12 @@ func (s *KitStore) Resolve(ctx context.Context, ref string) (brandkits.Version, 
 	if err != nil {
 		return brandkits.Version{}, err
 	}
-	if err := checkKitName(name); err != nil {
+	if err := s.validName(name); err != nil {
 		return brandkits.Version{}, fmt.Errorf("resolve kit %s: %w", ref, err)
 	}
-	switch {
-	case pin != "":
-		rec, err := s.readPin(ctx, name, pin)
-		if err != nil {
-			return brandkits.Version{}, fmt.Errorf("resolve kit %s: %w", ref, err)
-		}
-		number = rec.Version
-	case number == 0:
-		latest, err := s.latest(ctx, name)
-		if err != nil {
-			return brandkits.Version{}, fmt.Errorf("resolve kit %s: %w", ref, err)
-		}
-		if latest == 0 {
-			return brandkits.Version{}, fmt.Errorf("resolve kit %s: no kit named %q: %w", ref, name, brandkits.ErrNotFound)
-		}
-		number = latest
+	number, err = s.resolveNumber(ctx, ref, name, number, pin)
+	if err != nil {
+		return brandkits.Version{}, err
 	}
 	v, err := s.readVersion(ctx, name, number)
 	if err != nil {
@@ -315,45 +158,14 @@ func (s *KitStore) Resolve(ctx context.Context, ref string) (brandkits.Version, 
 // readVersion reads the manifest of name@n, checking that it describes what
 // its key says.
 func (s *KitStore) readVersion(ctx context.Context, name string, n int) (brandkits.Version, error) {
-	key := s.versionKey(name, n)
-	data, _, err := s.b.Get(ctx, key)
-	if errors.Is(err, ErrNotFound) {
-		if latest, lerr := s.latest(ctx, name); lerr == nil && latest == 0 {
-			return brandkits.Version{}, fmt.Errorf("no kit named %q: %w", name, brandkits.ErrNotFound)
-		} else if lerr == nil {
-			return brandkits.Version{}, fmt.Errorf("kit %s has no version %d (latest is %d): %w", name, n, latest, brandkits.ErrNotFound)
-		}
-		return brandkits.Version{}, fmt.Errorf("kit %s has no version %d: %w", name, n, brandkits.ErrNotFound)
-	}
-	if err != nil {
+	var v brandkits.Version
+	if err := s.readManifest(ctx, name, n, &v); err != nil {
 		return brandkits.Version{}, err
 	}
-	var v brandkits.Version
-	if err := json.Unmarshal(data, &v); err != nil {
-		return brandkits.Version{}, fmt.Errorf("manifest %s: %w", key, err)
-	}
-	if v.Name != name || v.Number != n || v.Hash == "" {
-		return brandkits.Version{}, fmt.Errorf("manifest %s describes %s@%d: %w", key, v.Name, v.Number, ErrChecksum)
+	if err := s.checkManifest(name, n, v.Name, v.Number, v.Hash); err != nil {
+		return brandkits.Version{}, err
 	}
 	return v, nil
-}
-
-func (s *KitStore) readPin(ctx context.Context, name, pin string) (pinRecord, error) {
-	data, _, err := s.b.Get(ctx, s.pinKey(name, pin))
-	if errors.Is(err, ErrNotFound) {
-		return pinRecord{}, fmt.Errorf("kit %s has no pin %q: %w", name, pin, brandkits.ErrNotFound)
-	}
-	if err != nil {
-		return pinRecord{}, err
-	}
-	var rec pinRecord
-	if err := json.Unmarshal(data, &rec); err != nil {
-		return pinRecord{}, fmt.Errorf("pin %s: %w", s.pinKey(name, pin), err)
-	}
-	if rec.Version < 1 {
-		return pinRecord{}, fmt.Errorf("pin %s points at version %d: %w", s.pinKey(name, pin), rec.Version, ErrChecksum)
-	}
-	return rec, nil
 }
 
 // Load reads the files of version v (found by v.Name and v.Number; the rest
@@ -363,7 +175,7 @@ func (s *KitStore) readPin(ctx context.Context, name, pin string) (pinRecord, er
 // is storage corruption and fails with an error matching ErrChecksum rather
 // than rendering something other than what was published.
 func (s *KitStore) Load(ctx context.Context, v brandkits.Version) (*brandkits.Kit, brandkits.Files, error) {
-	if err := checkKitName(v.Name); err != nil {
+	if err := s.validName(v.Name); err != nil {
 		return nil, nil, fmt.Errorf("load kit: %w", err)
 	}
 	if err := brandkits.CheckVersion(v.Number); err != nil {
@@ -379,14 +191,9 @@ func (s *KitStore) Load(ctx context.Context, v brandkits.Version) (*brandkits.Ki
 	}
 	files := brandkits.Files{}
 	for _, a := range m.Assets {
-		data, _, err := s.b.Get(ctx, s.blobKey(a.SHA256))
+		data, err := s.readBlob(ctx, a.Path, a.SHA256, a.Size)
 		if err != nil {
-			return nil, nil, fmt.Errorf("load kit %s: %s: %w", ref, a.Path, err)
-		}
-		sum := sha256.Sum256(data)
-		if got := hex.EncodeToString(sum[:]); got != a.SHA256 || int64(len(data)) != a.Size {
-			return nil, nil, fmt.Errorf("load kit %s: %s is corrupt in storage (sha256 %s, %d bytes; published as %s, %d bytes): %w",
-				ref, a.Path, got, len(data), a.SHA256, a.Size, ErrChecksum)
+			return nil, nil, fmt.Errorf("load kit %s: %w", ref, err)
 		}
 		files[a.Path] = data
 	}
@@ -412,89 +219,32 @@ func (s *KitStore) Load(ctx context.Context, v brandkits.Version) (*brandkits.Ki
 
 // List returns every kit name, sorted, with its latest version, pins and
 // whether it is retired, but without its versions (see Get).
-//
-// It reads one listing of the whole prefix, blobs included, plus one object
-// per pin. A delimited listing would skip the blobs, but Bucket.List is the
-// listing that copes with the file backend's quirks (pages that drop keys,
-// files renamed mid-walk), so it is used instead of the gocloud bucket.
 func (s *KitStore) List(ctx context.Context) ([]brandkits.Summary, error) {
-	objs, err := s.b.List(ctx, s.prefix)
+	sums, err := s.list(ctx, brandkits.CheckPin)
 	if err != nil {
-		return nil, fmt.Errorf("list kits: %w", err)
+		return nil, err
 	}
-	byName := map[string][]string{}
-	for _, o := range objs {
-		name, rest, ok := strings.Cut(strings.TrimPrefix(o.Key, s.prefix), "/")
-		if ok && checkKitName(name) == nil {
-			byName[name] = append(byName[name], rest)
-		}
-	}
-	out := make([]brandkits.Summary, 0, len(byName))
-	for _, name := range slices.Sorted(maps.Keys(byName)) {
-		sum, err := s.summarize(ctx, name, byName[name])
-		if errors.Is(err, brandkits.ErrNotFound) {
-			continue // a folder without versions: nothing this store wrote
-		}
-		if err != nil {
-			return nil, fmt.Errorf("list kits: %w", err)
-		}
-		out = append(out, sum)
+	out := make([]brandkits.Summary, len(sums))
+	for i, sum := range sums {
+		out[i] = kitSummary(sum)
 	}
 	return out, nil
 }
 
-// summary reads everything about name but its versions' manifests.
-func (s *KitStore) summary(ctx context.Context, name string) (brandkits.Summary, error) {
-	objs, err := s.b.List(ctx, s.kitPrefix(name))
-	if err != nil {
-		return brandkits.Summary{}, err
-	}
-	rest := make([]string, len(objs))
-	for i, o := range objs {
-		rest[i] = strings.TrimPrefix(o.Key, s.kitPrefix(name))
-	}
-	return s.summarize(ctx, name, rest)
-}
-
-// summarize builds the summary of name from the keys in its folder (relative
-// to it), reading each pin.
-func (s *KitStore) summarize(ctx context.Context, name string, keys []string) (brandkits.Summary, error) {
-	sum := brandkits.Summary{Name: name, Pins: map[string]int{}}
-	for _, rest := range keys {
-		switch {
-		case strings.HasPrefix(rest, "versions/"):
-			if n, ok := versionFromKey(strings.TrimPrefix(rest, "versions/")); ok {
-				sum.Latest = max(sum.Latest, n)
-			}
-		case strings.HasPrefix(rest, "pins/"):
-			pin, ok := strings.CutSuffix(strings.TrimPrefix(rest, "pins/"), ".json")
-			if !ok || brandkits.CheckPin(pin) != nil {
-				continue
-			}
-			rec, err := s.readPin(ctx, name, pin)
-			if err != nil {
-				return brandkits.Summary{}, err
-			}
-			sum.Pins[pin] = rec.Version
-		case rest == "retired.json":
-			sum.Retired = true
-		}
-	}
-	if sum.Latest == 0 {
-		return brandkits.Summary{}, fmt.Errorf("no kit named %q: %w", name, brandkits.ErrNotFound)
-	}
-	return sum, nil
+func kitSummary(s summary) brandkits.Summary {
+	return brandkits.Summary{Name: s.Name, Latest: s.Latest, Pins: s.Pins, Retired: s.Retired}
 }
 
 // Get returns name with all of its versions, oldest first.
 func (s *KitStore) Get(ctx context.Context, name string) (brandkits.Summary, error) {
-	if err := checkKitName(name); err != nil {
+	if err := s.validName(name); err != nil {
 		return brandkits.Summary{}, fmt.Errorf("get kit: %w", err)
 	}
-	sum, err := s.summary(ctx, name)
+	sum, err := s.summary(ctx, name, brandkits.CheckPin)
 	if err != nil {
 		return brandkits.Summary{}, fmt.Errorf("get kit %s: %w", name, err)
 	}
+	out := kitSummary(sum)
 	nums, err := s.versionNumbers(ctx, name)
 	if err != nil {
 		return brandkits.Summary{}, fmt.Errorf("get kit %s: %w", name, err)
@@ -504,9 +254,9 @@ func (s *KitStore) Get(ctx context.Context, name string) (brandkits.Summary, err
 		if err != nil {
 			return brandkits.Summary{}, fmt.Errorf("get kit %s: %w", name, err)
 		}
-		sum.Versions = append(sum.Versions, v)
+		out.Versions = append(out.Versions, v)
 	}
-	return sum, nil
+	return out, nil
 }
 
 // Pin points pin at version number of name, forward or back; the version
@@ -514,7 +264,7 @@ func (s *KitStore) Get(ctx context.Context, name string) (brandkits.Summary, err
 // version the pin pointed at before. Two designers moving one pin at once
 // both succeed and the later write wins, as with any pointer.
 func (s *KitStore) Pin(ctx context.Context, name, pin string, number int) error {
-	if err := checkKitName(name); err != nil {
+	if err := s.validName(name); err != nil {
 		return fmt.Errorf("pin kit: %w", err)
 	}
 	if err := brandkits.CheckPin(pin); err != nil {
@@ -526,20 +276,7 @@ func (s *KitStore) Pin(ctx context.Context, name, pin string, number int) error 
 	if _, err := s.readVersion(ctx, name, number); err != nil {
 		return fmt.Errorf("pin %s@%s: %w", name, pin, err)
 	}
-	rec := pinRecord{Pin: pin, Version: number, By: actorFrom(ctx), Updated: s.now().UTC()}
-	if prev, err := s.readPin(ctx, name, pin); err == nil {
-		rec.Previous = prev.Version
-	} else if !errors.Is(err, brandkits.ErrNotFound) {
-		return fmt.Errorf("pin %s@%s: %w", name, pin, err)
-	}
-	data, err := json.MarshalIndent(rec, "", "  ")
-	if err != nil {
-		return err
-	}
-	if _, err := s.b.Put(ctx, s.pinKey(name, pin), append(data, '\n'), PutOptions{ContentType: "application/json"}); err != nil {
-		return fmt.Errorf("pin %s@%s: %w", name, pin, err)
-	}
-	return nil
+	return s.writePin(ctx, name, pin, number)
 }
 
 // Retire marks name retired: its versions stay readable and its pins keep
@@ -547,37 +284,7 @@ func (s *KitStore) Pin(ctx context.Context, name, pin string, number int) error 
 // keeps the first record. A Publish already past its retired check when
 // Retire lands may still add one version.
 func (s *KitStore) Retire(ctx context.Context, name string) error {
-	if err := checkKitName(name); err != nil {
-		return fmt.Errorf("retire kit: %w", err)
-	}
-	latest, err := s.latest(ctx, name)
-	if err != nil {
-		return fmt.Errorf("retire kit %s: %w", name, err)
-	}
-	if latest == 0 {
-		return fmt.Errorf("retire kit %s: no kit named %q: %w", name, name, brandkits.ErrNotFound)
-	}
-	data, err := json.MarshalIndent(retiredRecord{Retired: s.now().UTC(), By: actorFrom(ctx)}, "", "  ")
-	if err != nil {
-		return err
-	}
-	_, err = s.b.Put(ctx, s.retiredKey(name), append(data, '\n'), PutOptions{ContentType: "application/json", IfNotExist: true})
-	if err != nil && !errors.Is(err, ErrExists) {
-		return fmt.Errorf("retire kit %s: %w", name, err)
-	}
-	return nil
-}
-
-// checkKitName refuses names that are not kit names before they become
-// storage keys, and the one name whose folder holds the blobs.
-func checkKitName(name string) error {
-	if err := brandkits.CheckName(name); err != nil {
-		return err
-	}
-	if name == reservedName {
-		return fmt.Errorf("kit name %q is reserved by the kit store: %w", name, brandkits.ErrBadRef)
-	}
-	return nil
+	return s.retire(ctx, name)
 }
 
 // assetType is the content type a kit file is stored with.

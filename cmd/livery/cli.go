@@ -13,6 +13,8 @@ const usage = `livery renders branded documents from raw data and a brand kit.
 
 Usage:
   livery render  --kit DIR|NAME --data FILE [--out DIR] [--format pdf,html,txt,sms]
+                 [--profile FILE|NAME@N] [--input json|csv|ubl]
+  livery map     [--profile FILE|NAME@N] --data FILE [--input json|csv|ubl]
   livery samples [--out DIR] [--format pdf,html,txt,sms]
   livery preview [--kit DIR] [--data FILE|DIR] [--addr 127.0.0.1:0] [--dpi 96]
   livery kit lint DIR
@@ -21,13 +23,14 @@ Usage:
   livery kit diff NAME@A NAME@B
   livery kit pin NAME@N PIN          (e.g. livery kit pin roastery@3 live)
   livery kit retire NAME
+  livery profile lint FILE | publish FILE --note TEXT | list [NAME] | pin NAME@N PIN | show NAME[@N]
   livery serve   [--addr HOST:PORT] [--storage SETTING] [--keys-file FILE] ...
   livery keys new --name NAME --role renderer|designer|admin [--kits KIT,...]
   livery keys hash < SECRET
   livery healthcheck [--addr HOST:PORT]
   livery help
 
-Kit tools and serve use --storage, else $LIVERY_STORAGE, else file://./livery-data
+Kit and profile tools and serve use --storage, else $LIVERY_STORAGE, else file://./livery-data
 (s3://bucket/prefix?endpoint=...&region=... for S3 or S3-compatible servers).
 
 serve runs the REST API (docs/api.md); every flag also reads an environment
@@ -52,6 +55,8 @@ var commands = map[string]command{
 	"samples":     runSamples,
 	"preview":     runPreview,
 	"kit":         runKit,
+	"map":         runMap,
+	"profile":     runProfile,
 	"serve":       runServe,
 	"keys":        runKeys,
 	"healthcheck": runHealthcheck,

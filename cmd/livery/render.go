@@ -18,9 +18,11 @@ import (
 func runRender(args []string, stdout io.Writer) error {
 	fs := newFlags("render")
 	kitSpec := fs.String("kit", "", "kit folder, or the name of a bundled sample kit")
-	dataPath := fs.String("data", "", "document JSON file (- for standard input)")
+	dataPath := fs.String("data", "", "document: canonical JSON, legacy JSON or CSV with --profile, or UBL XML (- for standard input)")
 	outDir := fs.String("out", ".", "folder to write the files to")
 	formatList := fs.String("format", "pdf,html,txt", "formats to write: pdf, html, txt, sms")
+	profileSpec := fs.String("profile", "", "mapping profile for legacy JSON or CSV --data: a profile file, or NAME, NAME@N, NAME@live from the profile store")
+	inputKind := fs.String("input", "", "input format: json, csv or ubl (default: from the --data extension)")
 	setting := storageFlag(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -32,9 +34,20 @@ func runRender(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
+	src, err := newSource(*profileSpec, *inputKind, *dataPath, *setting)
+	if err != nil {
+		return err
+	}
 	kit, err := loadKitFrom(*kitSpec, *setting)
 	if err != nil {
 		return err
+	}
+	if src.kind != inputCanonical {
+		r, err := render.New(kit)
+		if err != nil {
+			return err
+		}
+		return renderMapped(r, src, *dataPath, *outDir, formats, stdout)
 	}
 	var data []byte
 	if *dataPath == "-" {
