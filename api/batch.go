@@ -1,10 +1,16 @@
 package api
 
 import (
+	"context"
+	"fmt"
+	"mime"
 	"net/http"
 	"strings"
 
 	"github.com/labstack/echo/v4"
+
+	"github.com/liveryhq/livery/brandkits"
+	"github.com/liveryhq/livery/mapping"
 )
 
 // NDJSONContentType is the media type of a batch's request and response
@@ -13,9 +19,12 @@ const NDJSONContentType = "application/x-ndjson"
 
 // BatchResult is one line of a batch response: the answer to input line
 // Line (1-based), either the stored Document or the Error that kept it from
-// being stored. Results come in input order, one per input line.
+// being stored. Results come in input order, one per input line. In a CSV
+// batch Line counts invoices, and Rows names the rows of the file the
+// invoice came from ("rows 2-4").
 type BatchResult struct {
 	Line     int             `json:"line"`
+	Rows     string          `json:"rows,omitempty"`
 	Document *DocumentRecord `json:"document,omitempty"`
 	Error    *Problem        `json:"error,omitempty"`
 }
@@ -53,12 +62,13 @@ const batchWindowPerWorker = 4
 
 // batchRoutes registers /v1/batches.
 func (s *Server) batchRoutes(g *echo.Group) {
-	g.POST("/batches", s.handleCreateBatch, allow(RoleRenderer), requireMediaType(NDJSONContentType))
+	g.POST("/batches", s.handleCreateBatch, allow(RoleRenderer), requireMediaType(NDJSONContentType, CSVContentType))
 }
 
 // handleCreateBatch handles POST /v1/batches: it renders and stores one
-// document per NDJSON input line and streams one result per line back, in
-// input order, as each is ready (docs/api.md, "Batches").
+// document per NDJSON input line, or per invoice of a CSV billing run, and
+// streams one result per line or invoice back, in input order, as each is
+// ready (docs/api.md, "Batches" and "Legacy input").
 func (s *Server) handleCreateBatch(c echo.Context) error {
 	select {
 	case <-s.stopping:
@@ -66,6 +76,14 @@ func (s *Server) handleCreateBatch(c echo.Context) error {
 	default:
 	}
 	req, res := c.Request(), c.Response()
+	var csvRequest DocumentRequest
+	var csvProfile *mapping.Profile
+	if mt, _, _ := mime.ParseMediaType(req.Header.Get(echo.HeaderContentType)); mt == CSVContentType {
+		var err error
+		if csvRequest, csvProfile, err = s.csvBatchRequest(c); err != nil {
+			return err
+		}
+	}
 	if req.ProtoAtLeast(1, 1) && strings.EqualFold(req.Header.Get("Expect"), "100-continue") {
 		// net/http sends the 100 on the first read of the body only while
 		// no response has begun, and the 200 below goes first. Straight
@@ -95,8 +113,46 @@ func (s *Server) handleCreateBatch(c echo.Context) error {
 		in:          newBatchBody(req.Body, rc, idle),
 		out:         newBatchOut(res, rc, idle),
 	}
+	if csvProfile != nil {
+		// NewCSVReader fails only for a profile without a csv section,
+		// which csvBatchRequest refused.
+		run.csvIn = &readErrRecorder{r: run.in}
+		run.csv, _ = csvProfile.NewCSVReader(run.csvIn)
+		run.csvRequest = csvRequest
+	}
 	sum := run.run(req.Context())
 	s.log.InfoContext(req.Context(), "batch finished", "principal", run.p.Name,
 		"lines", sum.Lines, "ok", sum.OK, "errors", sum.Errors, "stopped", sum.Stopped, "aborted", run.aborted)
 	return nil
+}
+
+// csvBatchRequest reads the query of a CSV batch (profile, kit, formats)
+// and resolves its profile, before any of the response is written: a bad
+// query is one 422 problem for the whole batch. The request it returns
+// names the profile's exact version ("billing-run@3"), so every invoice of
+// the run is read and recorded with the same one.
+func (s *Server) csvBatchRequest(c echo.Context) (DocumentRequest, *mapping.Profile, error) {
+	r, err := queryDocumentRequest(c.Request(), "kit", "formats", "profile")
+	if err == nil && r.Profile == "" {
+		err = fieldProblem("profile", "required: name the CSV mapping profile in the query (?profile=billing-run@1)")
+	}
+	if err != nil {
+		return r, nil, err
+	}
+	if name, _, _, err := brandkits.ParseRef(r.Kit); err != nil {
+		return r, nil, fieldProblem("kit", err.Error())
+	} else if err := checkKit(principal(c), name); err != nil {
+		return r, nil, err
+	}
+	ctx, cancel := context.WithTimeout(c.Request().Context(), s.cfg.RequestTimeout)
+	defer cancel()
+	v, prof, err := s.resolveProfile(ctx, "profile", r.Profile)
+	if err != nil {
+		return r, nil, err
+	}
+	if prof.CSV == nil {
+		return r, nil, fieldProblem("profile", fmt.Sprintf("profile %s maps JSON documents, not CSV billing runs: send them as NDJSON lines naming the profile", v.Ref()))
+	}
+	r.Profile = v.Ref()
+	return r, prof, nil
 }

@@ -45,6 +45,7 @@ func (e *testEnv) startBatch(t testing.TB, ctx context.Context, secret string, b
 // batchOutLine is any line of a batch response; unknown keys fail decoding.
 type batchOutLine struct {
 	Line     *int            `json:"line"`
+	Rows     string          `json:"rows"`
 	Document *DocumentRecord `json:"document"`
 	Error    *Problem        `json:"error"`
 	Summary  *BatchCounts    `json:"summary"`
@@ -87,7 +88,7 @@ func (s *batchStream) result() *BatchResult {
 	require.Equal(s.t, s.next, *l.Line, "results must come in input order")
 	require.True(s.t, (l.Document == nil) != (l.Error == nil), "a result has a document or an error: %s", raw)
 	s.next++
-	return &BatchResult{Line: *l.Line, Document: l.Document, Error: l.Error}
+	return &BatchResult{Line: *l.Line, Rows: l.Rows, Document: l.Document, Error: l.Error}
 }
 
 // all reads the rest of the response.
@@ -138,8 +139,12 @@ func (k *hookedKits) Resolve(ctx context.Context, ref string) (brandkits.Version
 }
 
 // hookKits makes the test server's kit store run before on every Resolve.
+// The server's kit cache is off, so that every line reaches the hook.
 func hookKits(before func(ctx context.Context, ref string) error) func(*Config) {
-	return func(c *Config) { c.Kits = &hookedKits{Store: c.Kits, before: before} }
+	return func(c *Config) {
+		c.Kits = &hookedKits{Store: c.Kits, before: before}
+		c.KitCacheTTL = -1
+	}
 }
 
 // counterValue reads a counter.

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/liveryhq/livery/mapping"
 )
 
 // batchRun is one batch in progress. One goroutine reads lines, workers
@@ -30,8 +32,14 @@ type batchRun struct {
 	// bounds POST /v1/documents: a line that hangs fails alone.
 	lineTimeout time.Duration
 	stopping    <-chan struct{}
-	in          *batchBody
-	out         *batchOut
+	// csv, when set, reads the input as a CSV billing run, one job per
+	// invoice, rendered as csvRequest says (kit, formats and the profile's
+	// exact version), instead of as NDJSON lines.
+	csv        *mapping.CSVReader
+	csvIn      *readErrRecorder // what csv reads: in, with its errors recorded
+	csvRequest DocumentRequest
+	in         *batchBody
+	out        *batchOut
 
 	// The reader sets these before it closes order.
 	stopped bool  // reading ended before the end of the input
@@ -46,6 +54,9 @@ type batchJob struct {
 	n       int    // line number, from 1
 	raw     []byte // the line, until a worker has answered it
 	tooLong bool
+	// invoice is the job of a CSV batch instead of raw, until a worker
+	// has answered it.
+	invoice *mapping.CSVDocument
 	res     BatchResult
 	done    chan struct{} // closed when res is set
 }
@@ -111,7 +122,10 @@ func (b *batchRun) run(reqCtx context.Context) BatchCounts {
 func (b *batchRun) read(ctx context.Context, slots chan<- struct{}, order, jobs chan<- *batchJob) {
 	defer close(order)
 	defer close(jobs)
-	lr := newLineReader(b.in, b.lineLimit)
+	next := b.nextLine()
+	if b.csv != nil {
+		next = b.nextInvoice
+	}
 	for n := 1; ; n++ {
 		select {
 		case slots <- struct{}{}:
@@ -121,7 +135,7 @@ func (b *batchRun) read(ctx context.Context, slots chan<- struct{}, order, jobs 
 		case <-ctx.Done():
 			return
 		}
-		line, tooLong, err := lr.next()
+		j, err := next(n)
 		if err == io.EOF {
 			return
 		}
@@ -139,10 +153,58 @@ func (b *batchRun) read(ctx context.Context, slots chan<- struct{}, order, jobs 
 			}
 			return
 		}
-		j := &batchJob{n: n, raw: line, tooLong: tooLong, done: make(chan struct{})}
 		order <- j // neither send blocks: both hold window jobs
 		jobs <- j
 	}
+}
+
+// nextLine returns the reader of an NDJSON batch: each call reads the
+// next input line as job n.
+func (b *batchRun) nextLine() func(n int) (*batchJob, error) {
+	lr := newLineReader(b.in, b.lineLimit)
+	return func(n int) (*batchJob, error) {
+		line, tooLong, err := lr.next()
+		if err != nil {
+			return nil, err
+		}
+		return &batchJob{n: n, raw: line, tooLong: tooLong, done: make(chan struct{})}, nil
+	}
+}
+
+// nextInvoice reads the next invoice of a CSV batch as job n: mapped, or
+// with the problems that keep it from being rendered. An error ends the
+// run (the file cannot be read on, see mapping.CSVReader.Next).
+func (b *batchRun) nextInvoice(n int) (*batchJob, error) {
+	d, err := b.csv.Next()
+	if err != nil && err != io.EOF && b.csvIn.err == nil {
+		// The body was read fine: the file itself cannot be read on.
+		return nil, &csvRunError{err}
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &batchJob{n: n, invoice: d, done: make(chan struct{})}, nil
+}
+
+// csvRunError is a CSV billing run that cannot be read on although its body
+// could: a header column missing, a row too long to find the next one.
+type csvRunError struct{ err error }
+
+func (e *csvRunError) Error() string { return e.err.Error() }
+
+// readErrRecorder remembers the first error of its reader other than io.EOF, so a
+// failed read of the body is told from a CSV file that cannot be parsed.
+type readErrRecorder struct {
+	r   io.Reader
+	err error
+}
+
+func (e *readErrRecorder) Read(p []byte) (int, error) {
+	n, err := e.r.Read(p)
+	if err != nil && err != io.EOF && e.err == nil {
+		e.err = err
+	}
+	return n, err
 }
 
 // work answers jobs until there are none, skipping them once the batch is
@@ -152,7 +214,7 @@ func (b *batchRun) work(ctx context.Context, jobs <-chan *batchJob) {
 		if ctx.Err() == nil {
 			j.res = b.answer(ctx, j)
 		}
-		j.raw = nil
+		j.raw, j.invoice = nil, nil
 		close(j.done)
 	}
 }
@@ -170,6 +232,9 @@ func (b *batchRun) answer(ctx context.Context, j *batchJob) (res BatchResult) {
 			res = BatchResult{Line: j.n, Error: b.lineProblem(ctx, j.n, errors.New("panic"))}
 		}
 	}()
+	if j.invoice != nil {
+		return b.answerInvoice(ctx, j)
+	}
 	if j.tooLong {
 		res.Error = b.lineProblem(ctx, j.n, problem(ProblemTooLarge,
 			"the line is longer than the %d bytes a batch line may have; it was skipped", b.lineLimit))
@@ -180,21 +245,54 @@ func (b *batchRun) answer(ctx context.Context, j *batchJob) (res BatchResult) {
 		res.Error = b.lineProblem(ctx, j.n, err)
 		return res
 	}
+	b.create(ctx, &res, l.DocumentRequest, l.IdempotencyKey, true)
+	return res
+}
+
+// answerInvoice creates the document of one invoice of a CSV batch, or says
+// why it could not; its result names the rows the invoice came from.
+func (b *batchRun) answerInvoice(ctx context.Context, j *batchJob) BatchResult {
+	res := BatchResult{Line: j.n, Rows: j.invoice.Rows()}
+	var me *mapping.Error
+	switch {
+	case errors.As(j.invoice.Err, &me):
+		res.Error = b.lineProblem(ctx, j.n, mappingProblem(me, ""))
+		return res
+	case j.invoice.Err != nil:
+		res.Error = b.lineProblem(ctx, j.n, j.invoice.Err)
+		return res
+	}
+	req := b.csvRequest
+	req.Data = j.invoice.JSON
+	b.create(ctx, &res, req, "", false)
+	return res
+}
+
+// create creates the document of req into res, within the time one line
+// may take; mapProfile maps req's data first when it names a profile (a
+// CSV invoice comes mapped already).
+func (b *batchRun) create(ctx context.Context, res *BatchResult, req DocumentRequest, idemKey string, mapProfile bool) {
 	lineCtx, cancel := context.WithTimeout(ctx, b.lineTimeout)
 	defer cancel()
-	rec, err := b.s.createDocument(lineCtx, b.p, l.DocumentRequest, l.IdempotencyKey)
+	var rec *DocumentRecord
+	var err error
+	if mapProfile {
+		req, err = b.s.mapDocumentRequest(lineCtx, b.p, req)
+	}
+	if err == nil {
+		rec, err = b.s.createDocument(lineCtx, b.p, req, idemKey)
+	}
 	switch {
 	case err != nil && ctx.Err() == nil && errors.Is(lineCtx.Err(), context.DeadlineExceeded):
-		res.Error = b.lineProblem(ctx, j.n, problem(ProblemTimeout,
+		res.Error = b.lineProblem(ctx, res.Line, problem(ProblemTimeout,
 			"the line took longer than the %s the server allows for one document", b.lineTimeout))
 	case err != nil:
-		res.Error = b.lineProblem(ctx, j.n, err)
+		res.Error = b.lineProblem(ctx, res.Line, err)
 	case rec == nil:
-		res.Error = b.lineProblem(ctx, j.n, errors.New("createDocument returned no record"))
+		res.Error = b.lineProblem(ctx, res.Line, errors.New("createDocument returned no record"))
 	default:
 		res.Document = rec
 	}
-	return res
 }
 
 // lineProblem is the problem a result line shows for err, logged in full
@@ -212,6 +310,12 @@ func (b *batchRun) lineProblem(ctx context.Context, line int, err error) *Proble
 func (b *batchRun) readProblem(err error) *Problem {
 	if errors.Is(err, os.ErrDeadlineExceeded) {
 		return problem(ProblemTimeout, "the client sent nothing for %s", b.in.idle)
+	}
+	var ce *csvRunError
+	if errors.As(err, &ce) {
+		p := fieldProblem("body", ce.err.Error())
+		p.Detail = "the CSV billing run cannot be read on: " + p.Detail
+		return p
 	}
 	return problem(ProblemBadRequest, "reading the request body failed: %s", err.Error())
 }

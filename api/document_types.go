@@ -25,6 +25,11 @@ type DocumentRequest struct {
 	Data json.RawMessage `json:"data"`
 	// Formats are any of "pdf", "html", "txt"; default pdf and html.
 	Formats []string `json:"formats,omitempty"`
+	// Profile, when set, names the mapping profile ("name", "name@N" or
+	// "name@PIN") that reads Data as legacy JSON (docs/mapping.md). Once
+	// mapped (mapDocumentRequest), Data is the canonical JSON and Profile
+	// the exact version used, "name@N".
+	Profile string `json:"profile,omitempty"`
 }
 
 // KitRef names the exact kit version a document was rendered with.
@@ -82,7 +87,7 @@ func formatIndex(f string) int {
 const formatNames = `"pdf", "html" or "txt"`
 
 // requestFields are the fields of a DocumentRequest, as JSON names them.
-var requestFields = []string{"type", "kit", "data", "formats"}
+var requestFields = []string{"type", "kit", "data", "formats", "profile"}
 
 // decodeDocumentRequest reads a DocumentRequest from JSON. Field names are
 // matched exactly (encoding/json would take "KIT" for "kit"), and every
@@ -110,7 +115,7 @@ func decodeDocumentRequest(body []byte) (DocumentRequest, error) {
 	bad := func(path, msg string) { errs = append(errs, FieldProblem{Path: path, Message: msg}) }
 	for _, name := range slices.Sorted(maps.Keys(fields)) {
 		if !slices.Contains(requestFields, name) {
-			bad(fieldPath(name), "unknown field; a document request has type, kit, data and formats")
+			bad(fieldPath(name), "unknown field; a document request has type, kit, data, formats and profile")
 		}
 	}
 	decodeString := func(name string, dst *string) {
@@ -120,6 +125,7 @@ func decodeDocumentRequest(body []byte) (DocumentRequest, error) {
 	}
 	decodeString("type", &req.Type)
 	decodeString("kit", &req.Kit)
+	decodeString("profile", &req.Profile)
 	req.Data = fields["data"]
 	if raw, ok := fields["formats"]; ok && string(raw) != "null" {
 		var items []json.RawMessage

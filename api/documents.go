@@ -37,7 +37,7 @@ const presignExpiry = 5 * time.Minute
 
 // documentRoutes registers /v1/documents.
 func (s *Server) documentRoutes(g *echo.Group) {
-	g.POST("/documents", s.handleCreateDocument, allow(RoleRenderer), requireMediaType("application/json"))
+	g.POST("/documents", s.handleCreateDocument, allow(RoleRenderer), requireMediaType("application/json", XMLContentType))
 	g.GET("/documents/:id", s.handleGetDocument, allow(RoleRenderer, RoleDesigner))
 	g.GET("/documents/:id/:format", s.handleGetDocumentContent, allow(RoleRenderer, RoleDesigner))
 }
@@ -56,7 +56,7 @@ func (s *Server) handleCreateDocument(c echo.Context) error {
 	if err != nil {
 		return fmt.Errorf("read request body: %w", err) // the body limit's 413 passes through
 	}
-	req, err := decodeDocumentRequest(body)
+	req, err := s.readDocumentRequest(c, body)
 	if err != nil {
 		return err
 	}

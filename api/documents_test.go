@@ -279,6 +279,9 @@ func publishRoasteryV2(t testing.TB, e *testEnv) {
 	require.NoError(t, err)
 	require.Equal(t, 2, v.Number)
 	require.NoError(t, e.Kits.Pin(ctx, "roastery", "live", 2))
+	// The pin moved behind the server's back, which it would notice only
+	// after Config.KitCacheTTL.
+	e.Server.kits.forget("roastery")
 }
 
 func TestCreateDocumentConcurrentRetries(t *testing.T) {

@@ -10,6 +10,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/liveryhq/livery/brandkits"
+	"github.com/liveryhq/livery/mapping"
 	"github.com/liveryhq/livery/render"
 	"github.com/liveryhq/livery/storage"
 )
@@ -64,9 +65,13 @@ type Problem struct {
 }
 
 // FieldProblem is one problem with one field, by its JSON path
-// ("data.lines[3].quantity") or kit path ("colors.primary").
+// ("data.lines[3].quantity") or kit path ("colors.primary"). For legacy
+// input the path is in the source ("data.BELEGKOPF.BELEGNR", "row 17,
+// column qty", "Invoice/cbc:IssueDate") and Target names the canonical
+// field it feeds ("lines[2].quantity"), which the message names too.
 type FieldProblem struct {
 	Path    string `json:"path"`
+	Target  string `json:"target,omitempty"`
 	Message string `json:"message"`
 }
 
@@ -162,6 +167,10 @@ func ProblemFor(err error) *Problem {
 		}
 		return p
 	}
+	var me *mapping.Error
+	if errors.As(err, &me) {
+		return mappingProblem(me, "data")
+	}
 	var kv *brandkits.ValidationError
 	if errors.As(err, &kv) {
 		p := problem(ProblemKitInvalid, "%s", kv.Error())
@@ -198,6 +207,30 @@ func ProblemFor(err error) *Problem {
 		return problem(ProblemBadRequest, "the body is not valid JSON: %s", err.Error())
 	}
 	return problem(ProblemInternal, detailInternal)
+}
+
+// mappingProblem is the 422 problem of legacy input that cannot be mapped:
+// one FieldProblem per mapping problem, its path the source path under
+// prefix ("data.KOPF.NR"; prefix "" keeps the source path as it is, "row
+// 4, column qty") and its message naming the canonical target first.
+func mappingProblem(me *mapping.Error, prefix string) *Problem {
+	p := problem(ProblemValidation, "%s", me.Error())
+	for _, mp := range me.Problems {
+		fp := FieldProblem{Target: mp.Target, Message: mp.Message}
+		switch {
+		case prefix != "":
+			fp.Path = joinPath(prefix, mp.Source)
+		case mp.Source != "":
+			fp.Path = mp.Source
+		default:
+			fp.Path = "body"
+		}
+		if mp.Target != "" {
+			fp.Message = mp.Target + ": " + mp.Message
+		}
+		p.Errors = append(p.Errors, fp)
+	}
+	return p
 }
 
 // tooLarge is the problem of a body over limit bytes.

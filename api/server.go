@@ -17,6 +17,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/liveryhq/livery/brandkits"
+	"github.com/liveryhq/livery/mapping"
 	"github.com/liveryhq/livery/render"
 	"github.com/liveryhq/livery/storage"
 )
@@ -50,6 +51,17 @@ type Config struct {
 	PresignDownloads bool
 	// Now is the clock; default time.Now.
 	Now func() time.Time
+	// KitCacheTTL is how long the answer to a moving kit reference
+	// ("roastery", "roastery@live") is reused before the kit store is asked
+	// again, so a pin moved by another replica or directly in storage shows
+	// within it (pins moved and kits published through this server show at
+	// once; "roastery@3" never changes and is kept for good). Default 1s;
+	// negative asks the store on every request.
+	KitCacheTTL time.Duration
+	// Profiles is the mapping profile store (usually a
+	// storage.ProfileStore on Bucket) that requests naming a "profile"
+	// read legacy input through; nil refuses them.
+	Profiles mapping.Store
 }
 
 func (c Config) withDefaults() Config {
@@ -74,6 +86,9 @@ func (c Config) withDefaults() Config {
 	if c.Now == nil {
 		c.Now = time.Now
 	}
+	if c.KitCacheTTL == 0 {
+		c.KitCacheTTL = defaultKitCacheTTL
+	}
 	return c
 }
 
@@ -87,6 +102,8 @@ type Server struct {
 	// lines, finish the ones in flight and end their response.
 	stopping chan struct{}
 	stopOnce sync.Once
+	// kits resolves the kit references of documents, cached (kitcache.go).
+	kits *kitCache
 	// renderers caches one Renderer per kit version hash: preparing a kit
 	// (fonts, logo) costs far more than a render.
 	renderers sync.Map // kit hash -> *rendererEntry
@@ -103,8 +120,13 @@ func New(cfg Config) (*Server, error) {
 		return nil, errors.New("api: Config.Bucket and Config.Kits are required")
 	}
 	cfg = cfg.withDefaults()
+	// The cache has a clock of its own: tests that fix Config.Now for the
+	// documents' timestamps must not stop it from expiring.
+	kits := newKitCache(cfg.Kits, cfg.KitCacheTTL, time.Now)
+	cfg.Kits = &forgettingStore{Store: cfg.Kits, cache: kits}
 	s := &Server{
 		cfg:      cfg,
+		kits:     kits,
 		keys:     newKeyring(cfg.Keys),
 		log:      slog.New(requestIDHandler{cfg.Logger.Handler()}),
 		stopping: make(chan struct{}),
@@ -160,6 +182,7 @@ func (s *Server) routes() {
 	s.documentRoutes(v1)
 	s.batchRoutes(v1)
 	s.brandkitRoutes(v1)
+	s.studioRoutes(e)
 }
 
 // streamRoutes are the routes ("METHOD /path" as registered) whose body is
@@ -342,7 +365,8 @@ type rendererEntry struct {
 
 // resolveKit resolves a kit reference ("name", "name@N", "name@live") for
 // principal p, refusing kits outside its tenants, and returns the version
-// with its (cached) Renderer.
+// with its (cached) Renderer. The reference is resolved through s.kits, so
+// a moved pin shows within Config.KitCacheTTL.
 func (s *Server) resolveKit(ctx context.Context, p *Principal, ref string) (brandkits.Version, *render.Renderer, error) {
 	name, _, _, err := brandkits.ParseRef(ref)
 	if err != nil {
@@ -351,7 +375,7 @@ func (s *Server) resolveKit(ctx context.Context, p *Principal, ref string) (bran
 	if err := checkKit(p, name); err != nil {
 		return brandkits.Version{}, nil, err
 	}
-	v, err := s.cfg.Kits.Resolve(ctx, ref)
+	v, err := s.kits.Resolve(ctx, ref)
 	if err != nil {
 		return brandkits.Version{}, nil, storageError(err)
 	}

@@ -66,10 +66,9 @@ type IdempotencyEntry struct {
 // bytes are stored already. created reports whether this call wrote them.
 // Stored bytes that do not match their name fail with ErrChecksum.
 func (s *DocumentStore) PutContent(ctx context.Context, data []byte, ext, contentType string) (obj Object, created bool, err error) {
-	sum := sha256.Sum256(data)
-	digest := hex.EncodeToString(sum[:])
+	digest := digestOf(data)
 	key := documentContentPrefix + digest + ext
-	obj, err = s.b.Put(ctx, key, data, PutOptions{ContentType: contentType, IfNotExist: true})
+	obj, err = s.b.put(ctx, key, data, digest, PutOptions{ContentType: contentType, IfNotExist: true})
 	if err == nil {
 		return obj, true, nil
 	}

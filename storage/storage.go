@@ -149,11 +149,23 @@ func (b *Bucket) Close() error { return b.b.Close() }
 
 // Put writes data under key, recording its SHA-256 and content type.
 func (b *Bucket) Put(ctx context.Context, key string, data []byte, o PutOptions) (Object, error) {
+	return b.put(ctx, key, data, digestOf(data), o)
+}
+
+// digestOf is the hex SHA-256 of data.
+func digestOf(data []byte) string {
+	sum := sha256.Sum256(data)
+	return hex.EncodeToString(sum[:])
+}
+
+// put is Put with the hex SHA-256 of data already computed, for callers
+// that needed it for the key: hashing a rendition twice costs as much as
+// writing it.
+func (b *Bucket) put(ctx context.Context, key string, data []byte, digest string, o PutOptions) (Object, error) {
 	if err := checkKey(key); err != nil {
 		return Object{}, err
 	}
-	sum := sha256.Sum256(data)
-	obj, wopts, err := prepare(key, data, hex.EncodeToString(sum[:]), o)
+	obj, wopts, err := prepare(key, data, digest, o)
 	if err != nil {
 		return Object{}, err
 	}
@@ -185,11 +197,10 @@ func (b *Bucket) Put(ctx context.Context, key string, data []byte, o PutOptions)
 // if absent; storing the same bytes twice is not an error and returns the
 // existing object (whose content type and metadata are the first writer's).
 func (b *Bucket) PutContent(ctx context.Context, prefix string, data []byte, ext string, o PutOptions) (Object, error) {
-	sum := sha256.Sum256(data)
-	digest := hex.EncodeToString(sum[:])
+	digest := digestOf(data)
 	key := prefix + digest + ext
 	o.IfNotExist = true
-	obj, err := b.Put(ctx, key, data, o)
+	obj, err := b.put(ctx, key, data, digest, o)
 	if !errors.Is(err, ErrExists) {
 		return obj, err
 	}

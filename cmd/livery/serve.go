@@ -95,6 +95,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	defer b.Close()
 	kits := storage.NewKitStore(b)
+	// Mapping profiles share the bucket under their own prefix; requests
+	// naming a profile read legacy input through them.
+	profiles := storage.NewProfileStore(b)
 	if cfg.sampleKits {
 		published, err := samples.Publish(ctx, kits, "livery serve")
 		if err != nil {
@@ -105,7 +108,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		}
 	}
 	srv, err := api.New(api.Config{
-		Bucket: b, Kits: kits, Keys: cfg.keys, Logger: log,
+		Bucket: b, Kits: kits, Profiles: profiles, Keys: cfg.keys, Logger: log,
 		BodyLimit: cfg.bodyLimit, RequestTimeout: cfg.requestTimeout,
 		BatchConcurrency: cfg.batchConcurrency, PresignDownloads: cfg.presign,
 	})
