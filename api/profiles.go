@@ -126,12 +126,9 @@ func (s *Server) resolveProfile(ctx context.Context, path, ref string) (mapping.
 // profiles.
 //
 // The document id and the idempotency fingerprint (render_doc.go:
-// documentID, requestFingerprint) hash the canonical data but not yet
-// req.Profile, so the same legacy data mapped to the same canonical JSON by
-// two profile versions is one document. Including the version takes hashing
-// req.Profile in both when it is set (a "profile name@N" line in documentID,
-// a "profile" member in requestFingerprint), leaving requests without a
-// profile, and their ids, unchanged.
+// documentID, requestFingerprint) hash the canonical data, not req.Profile,
+// on purpose: a document is what was rendered, so the same legacy data
+// mapped to the same canonical JSON by two profile versions is one document.
 func (s *Server) mapDocumentRequest(ctx context.Context, p *Principal, req DocumentRequest) (DocumentRequest, error) {
 	if req.Profile == "" {
 		return req, nil
