@@ -3,7 +3,6 @@ package render
 import (
 	"bytes"
 	"embed"
-	"encoding/base64"
 	"fmt"
 	"html/template"
 	"math"
@@ -11,14 +10,29 @@ import (
 	"strings"
 	"sync"
 	"unicode"
+	"unicode/utf8"
+
+	"github.com/liveryhq/livery/fonts"
 )
 
-// htmlWidth is the email's content width in px: the common safe maximum for
-// email clients, and close to an A4 page's proportions at screen size.
-const htmlWidth = 680
+// The e-mail is the PDF's page on a screen. At the paper's width, 96 CSS
+// pixels to the inch (794 px for A4, 816 px for Letter), it has the page's
+// margins, type sizes, line heights, gaps, colours and letterhead, worked
+// out from the same numbers as the PDF (pageMetrics and the layout
+// constants of pdf_letter.go, pdf_table.go and pdf_text.go), so that a
+// reader sees one document in both channels; render/visualtest holds the
+// two to each other. In a narrower window the card shrinks and lets go of
+// the page's widths, and phones get the stacked layout of the style sheet's
+// media queries. Where the channels
+// differ by nature, the e-mail is one long page: no page breaks, no running
+// heads, the footer once at the end, links to click.
 
-// htmlPad is the horizontal padding inside the card, px.
-const htmlPad = 44
+// pxPerMM and pxPerPt convert the PDF's millimetres and points to CSS
+// pixels.
+const (
+	pxPerMM = 96 / 25.4
+	pxPerPt = 96.0 / 72
+)
 
 //go:embed templates/*.tmpl
 var templateFS embed.FS
@@ -28,15 +42,39 @@ var templateFS embed.FS
 // that adds the kit's styles as static text (see newHTMLKitTemplate), and
 // html/template cannot clone a template once it has run.
 var htmlTemplates = template.Must(template.New("").Funcs(template.FuncMap{
-	"scope":     func(p *htmlPage, v any) htmlScope { return htmlScope{P: p, V: v} },
-	"htmlWidth": func() int { return htmlWidth },
+	"keep": htmlKeep,
 }).ParseFS(templateFS, "templates/*.tmpl"))
 
-// htmlScope carries the page into a sub-template along with the part it
-// draws, since a sub-template sees only its one argument.
-type htmlScope struct {
-	P *htmlPage
-	V any
+// htmlBreakers are the characters a browser breaks a line after, besides
+// spaces, and fpdf does not: the PDF breaks lines at spaces only.
+const htmlBreakers = "-‐–—/"
+
+// htmlKeepMax is the longest word htmlKeep keeps on one line, in runes: a
+// longer one may break, as the PDF cuts a word wider than its line.
+const htmlKeepMax = 32
+
+// htmlKeep escapes s as HTML text and keeps each word holding a hyphen,
+// dash or slash on one line, so that the e-mail breaks lines where the PDF
+// does: "policy HH-2231-0457" moves to the next line whole rather than
+// break after "HH-2231-". It is for text content only, never attributes.
+func htmlKeep(s string) template.HTML {
+	if !strings.ContainsAny(s, htmlBreakers) {
+		return template.HTML(template.HTMLEscapeString(s))
+	}
+	var b strings.Builder
+	for i, w := range strings.Split(s, " ") {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		if strings.ContainsAny(w, htmlBreakers) && utf8.RuneCountInString(w) <= htmlKeepMax {
+			b.WriteString(`<span style="white-space:nowrap">`)
+			b.WriteString(template.HTMLEscapeString(w))
+			b.WriteString(`</span>`)
+			continue
+		}
+		b.WriteString(template.HTMLEscapeString(w))
+	}
+	return template.HTML(b.String())
 }
 
 // htmlBuffers holds the buffers pages are executed into, so that a document
@@ -66,6 +104,9 @@ func (r *Renderer) html(v *view) ([]byte, error) {
 	if p.PayCode, err = newHTMLPayCode(v.PayCode); err != nil {
 		return nil, fmt.Errorf("render html: %w", err)
 	}
+	if p.PayCode != nil {
+		p.setCode(v.PayCode, k.geo)
+	}
 	if err := k.page.Execute(buf, p); err != nil {
 		return nil, fmt.Errorf("render html: %w", err)
 	}
@@ -73,43 +114,132 @@ func (r *Renderer) html(v *view) ([]byte, error) {
 }
 
 // htmlPage is everything the template needs that varies by document: the view
-// for the words, and the table, totals and body worked out from it. What
-// depends on the kit alone (styles, colours, the logo's data URI) is static
-// text in the kit's template instead; view text always goes through the
-// template's escaping.
+// for the words, and the letterhead, table, totals and body laid out from it.
+// What depends on the kit alone (styles, colours, the logo's data URI) is
+// static text in the kit's template instead; view text always goes through
+// the template's escaping.
 type htmlPage struct {
-	V      *view
-	Title  string
-	Logo   *htmlLogo
-	Header htmlHeader
-	Table  *htmlTable
-	Body   []htmlBlock
-	// PayCode is the payment QR code beside the payment details; nil
-	// without one.
-	PayCode *htmlPayCode
+	V       *view
+	Title   string
+	Head    htmlHead
+	Address htmlAddress
+	Opening htmlOpening
+	Table   *htmlTable
+	Totals  template.CSS // the totals' width
+	Pay     htmlPay
+	Body    []htmlBlock
+	Facts   template.CSS // the labels' column
+	// PayCode is the payment QR code; nil without one. A GiroCode sits
+	// beside the payment details (Aside), a Swiss QR-bill's code after the
+	// letter (Slip), where the PDF prints them; both at the PDF's size.
+	PayCode     *htmlPayCode
+	Aside, Slip bool
+	Code        template.CSS // the code image's size
+	CodeW       int          // the same, px, for the width and height attributes
+	SlipHeading string       // the QR-bill's "Payment part"
+	SlipCell    template.CSS // where the heading sits in the payment part
+	SlipImg     template.CSS // where the code sits under it
+}
+
+// setCode sizes the payment code as the PDF prints it: the GiroCode as
+// payCodeAside draws it, the Swiss code as the slip does (drawSlip), quiet
+// zone included, since the image has it.
+func (p *htmlPage) setCode(c *payCode, g htmlGeometry) {
+	mm := htmlCodeMM(c)
+	p.Code = cssJoin("width:"+cssMM(mm), "height:"+cssMM(mm))
+	p.CodeW = int(math.Round(mm * pxPerMM))
+	if !c.Swiss {
+		p.Aside = true
+		return
+	}
+	p.Slip = true
+	if c.Slip != nil {
+		p.SlipHeading = c.Slip.Labels.PaymentPart
+	}
+	// The payment part's heading and code where the slip has them, from
+	// the cut line and the page's left edge (the slip spans the page).
+	x := (g.m.pageW - slipW) / 2
+	quiet := (mm - slipCodeSize) / 2
+	p.SlipCell = cssJoin("padding:"+cssMM(slipMargin)+" 0 0 "+cssMM(max(0, x+slipReceiptW+slipMargin-quiet-g.m.left)),
+		"vertical-align:top")
+	p.SlipImg = cssJoin("margin-top:" + cssMM(max(0, slipCodeTop-quiet-slipMargin-ptMM(11)*1.2)))
+}
+
+// htmlCodeMM is the size, mm, at which the PDF prints c's image with its
+// quiet zone.
+func htmlCodeMM(c *payCode) float64 {
+	n := float64(c.QR.size)
+	if c.Swiss {
+		return slipCodeSize * (n + 2*qrQuiet) / n
+	}
+	return epcCodeSize + 2*qrQuiet*epcCodeSize/n
 }
 
 // htmlColors are colours for bgcolor attributes, which Outlook honours where it
 // ignores CSS backgrounds. Each becomes the kit template's "C.<field>".
 type htmlColors struct {
-	Canvas, Background, Primary, Tint, Zebra string
+	Canvas, Background, Primary, Tint, Zebra, MdHead string
 }
 
-// htmlLogo is the logo's display width in px and its alt text; its src,
-// width and height attributes are the kit template's "LogoAttrs".
-type htmlLogo struct {
-	Width int
-	Alt   string
-}
-
-// htmlHeader is the header's style and where the logo goes.
-type htmlHeader struct {
+// htmlHead is the letterhead of one document, as the PDF draws it on the
+// first page (pdf_letter.go): the header style, the logo's size, whether
+// the brand name shows, the brand's details fitted to their box, and the
+// header's height, which places the address block under it.
+type htmlHead struct {
 	Style string // band, minimal or centered
-	Align string // left, right or center
+	Align string // where the logo goes: left, right or center
+
+	Cell template.CSS // the header cell's padding and height
+	Box  template.CSS // minimal: the box above the rule
+
+	Logo     template.CSS // the logo's width and height; "" without one
+	LogoW    int          // the same as width attribute, px
+	LogoH    int
+	Name     template.CSS // the brand name's size and line height
+	ShowName bool
+
+	Info      []string     // the details, one per line (band, minimal)
+	InfoStyle template.CSS // their size, line height and place
+	InfoLine  template.CSS // the details on one line under the logo (centred)
+	Joined    string       // the details on one line, for InfoLine
+
+	bottom float64 // mm from the page top: where the header ends
+}
+
+// htmlAddress places the sender line, the recipient and the document's
+// details where the PDF puts them: in the envelope window, at fixed
+// distances from the page top.
+type htmlAddress struct {
+	Window    bool         // the kit has an address window: the sender line shows
+	Left      template.CSS // the address cell
+	Sender    template.CSS
+	Recipient template.CSS
+	Right     template.CSS // the details cell
+	Info      template.CSS // the details table's width
+	Label     template.CSS // the details' label column
+}
+
+// htmlOpening is the space under the title that the accent bar lies in.
+type htmlOpening struct {
+	Bar template.CSS // the bar's box: its gap above and the room under it
+	End bool         // a greeting or introduction: the opening's end gap follows
+}
+
+// htmlPay is the payment panel's layout: how many columns its pairs take
+// and their rows.
+type htmlPay struct {
+	Col  template.CSS // one column's width
+	Rows [][]htmlPair
+}
+
+// htmlPair is one label and value of the payment panel.
+type htmlPair struct {
+	pair
+	Last bool // the row's last column: no gap after it
 }
 
 // htmlTable is the invoice table with what picks each cell's style worked
-// out (alignment, zebra, last row), which keeps the template free of logic.
+// out (alignment, zebra), which keeps the template free of logic.
 type htmlTable struct {
 	Cols []htmlCell
 	Rows []htmlRow
@@ -122,30 +252,36 @@ type htmlRow struct {
 }
 
 // htmlCell is one table cell. Left-aligned cells hold text that may break
-// inside long words on narrow screens; right-aligned ones amounts.
+// inside long words; right-aligned ones amounts.
 type htmlCell struct {
-	Text               string
-	Width              string // header cells: "35%"
-	Right, Last, Zebra bool
+	Text         template.HTML // escaped, words kept whole (htmlKeep)
+	Width        template.CSS  // header cells: the column's width
+	W            int           // the same, px, for the width attribute
+	Right, Zebra bool
+	First        bool // the first column
 }
 
 // htmlBlock is a markdown block reduced to an element name and its content.
 type htmlBlock struct {
-	Tag    string // p, h2, h3, h4, ul, ol, table, code, hr, blockquote
+	Tag    string       // p, h2-h6, ul, ol, table, code, hr, blockquote
+	Top    template.CSS // the gap above it, as the PDF leaves it
 	Runs   []htmlRun
 	Items  [][]htmlRun
 	Start  int
+	Indent template.CSS // lists: where the text starts
+	Width  template.CSS // tables: the table's width
 	Header []htmlInlineCell
 	Rows   [][]htmlInlineCell
 }
 
-// htmlRun is an inline run of text. A run with hard breaks (kept by the
-// markdown as "\n", which HTML would otherwise show as spaces) has them split
-// out into Lines, which the template joins with <br>. Plain runs (no link,
-// style or break), most of them, take the template's shortest path.
+// htmlRun is an inline run of text, escaped with its words kept whole
+// (htmlKeep). A run with hard breaks (kept by the markdown as "\n", which
+// HTML would otherwise show as spaces) has them split out into Lines, which
+// the template joins with <br>. Plain runs (no link, style or break), most
+// of them, take the template's shortest path.
 type htmlRun struct {
-	Text               string
-	Lines              []string
+	Text               template.HTML
+	Lines              []template.HTML
 	URL                string
 	Bold, Italic, Code bool
 	Plain              bool
@@ -155,92 +291,307 @@ type htmlRun struct {
 type htmlInlineCell struct {
 	Runs  []htmlRun
 	Right bool
-}
-
-// htmlStyles are the inline styles of every kind of element whose style
-// depends on the kit alone. Each becomes the kit template's "S.<field>".
-type htmlStyles struct {
-	Body, Outer, Card                   template.CSS
-	Band, Minimal, Centered             template.CSS
-	Brand, BrandOnBand, BrandInfo       template.CSS
-	BrandInfoOnBand, Logo               template.CSS
-	Content, Sender, Recipient          template.CSS
-	InfoLabel, InfoValue                template.CSS
-	Title, Subtitle, AccentBar          template.CSS
-	Greeting, P, Intro                  template.CSS
-	Table                               template.CSS
-	TotalsTable, TaxNote, PayBy         template.CSS
-	PayBox, PayLabel, PayValue          template.CSS
-	PayCode, PayCodeImg, PayCaption     template.CSS
-	H2, H3, H4, List, Li, Hr, Quote     template.CSS
-	Code, CodeBlock, Link, MdTable      template.CSS
-	FactsTable, FactLabel, FactValue    template.CSS
-	ButtonCell, Button                  template.CSS
-	SignOff, Signature, Footer, FootRow template.CSS
+	Width template.CSS // header cells: the column's width
 }
 
 // newHTMLPage works out the page model for v with kit state k.
 func newHTMLPage(k *htmlKit, v *view) *htmlPage {
-	p := &htmlPage{V: v, Title: v.Meta.Title, Header: k.header}
+	g := k.geo
+	p := &htmlPage{V: v, Title: v.Meta.Title}
 	if p.Title == "" {
 		p.Title = v.Title
 	}
-	if k.logo {
-		p.Logo = &htmlLogo{Width: k.logoWidth, Alt: v.Brand}
+	p.Head = g.head(v)
+	p.Address = g.address(v, p.Head.bottom)
+	p.Opening = g.opening(v)
+	p.Table = g.table(v.Table, k.zebra)
+	if len(v.Totals) > 0 {
+		p.Totals = cssJoin("width:" + cssLen(totalsWidth(v.Table, g.m.width)*pxPerMM))
 	}
-	p.Table = newHTMLTable(v.Table, k.zebra)
-	p.Body = newHTMLBlocks(v.Body)
+	p.Pay = g.pay(v)
+	p.Body = g.blocks(v.Body)
+	if len(v.Facts) > 0 {
+		p.Facts = g.factLabel(v.Facts)
+	}
 	return p
 }
 
-// htmlOptions are the kit's layout and typography options with defaults filled
-// in, in px for the screen.
-type htmlOptions struct {
-	header, logoPos, rules string
-	zebra                  bool
-	logoMM                 float64
-	body, title, small     int // font sizes, px
-	table                  int
-	lineHeight             float64
-	headingFont, bodyFont  string
+// htmlGeometry is what the e-mail's layout needs of a kit: the PDF's page
+// metrics, the address block's placing, the header options, the logo's
+// pixel size and the faces to measure text with, as the PDF measures it. It
+// holds no pointer to the theme: it is cached for the theme's lifetime,
+// keyed weakly on it (htmlKits).
+type htmlGeometry struct {
+	m       pageMetrics
+	win     addressWindow
+	hasWin  bool
+	limit   float64 // mm: how low the letterhead may reach
+	header  string  // band, minimal or centered
+	logoPos string  // left, right or center
+	rules   string  // the table's rules: none, horizontal or grid
+	logoMM  float64 // the kit's logo width
+	logoPW  float64 // the logo's pixel size; 0 without a logo
+	logoPH  float64
+	primary string // hex
+
+	body, bold, heading *fonts.Face // regular and bold body, bold heading; nil in hand-built themes
 }
 
-// htmlOptionsOf reads th's kit; a missing or unknown option gets a default
-// (band header, logo left, horizontal rules), so a half-filled kit still draws.
-func htmlOptionsOf(th *theme) htmlOptions {
-	o := htmlOptions{header: "band", logoPos: "left", rules: "horizontal", logoMM: 40, lineHeight: 1.5}
-	base, heading, small := 10.0, 20.0, 8.0
-	if k := th.kit; k != nil {
-		l, t := k.Layout, k.Typography
-		o.header = htmlOneOf(l.Header.Style, o.header, "band", "minimal", "centered")
-		o.logoPos = htmlOneOf(l.Header.LogoPosition, o.logoPos, "left", "right", "center")
-		o.rules = htmlOneOf(l.Table.Rules, o.rules, "none", "horizontal", "grid")
-		o.zebra = l.Table.Zebra
-		if l.Header.LogoWidth > 0 {
-			o.logoMM = l.Header.LogoWidth
+// newHTMLGeometry reads th.
+func newHTMLGeometry(th *theme) htmlGeometry {
+	g := htmlGeometry{m: th.metrics(), limit: th.headerLimit(), header: "band", logoPos: "left",
+		logoMM: th.kit.Layout.Header.LogoWidth, primary: th.primary.hex(),
+		body: th.body.RegularFace, bold: th.body.BoldFace, heading: th.heading.BoldFace}
+	g.win, g.hasWin = th.window()
+	l := th.kit.Layout
+	g.header = htmlOneOf(l.Header.Style, g.header, "band", "minimal", "centered")
+	g.logoPos = htmlOneOf(l.Header.LogoPosition, g.logoPos, "left", "right", "center")
+	g.rules = htmlOneOf(l.Table.Rules, "horizontal", "none", "horizontal", "grid")
+	if img := th.kit.Logo; img != nil && len(img.Data) > 0 && img.Width > 0 && img.Height > 0 && htmlLogoMIME(img.Format) != "" {
+		g.logoPW, g.logoPH = float64(img.Width), float64(img.Height)
+	}
+	return g
+}
+
+// logo sizes the logo as the PDF does (pdfDraw.logo); ok is false without
+// one.
+func (g htmlGeometry) logo(maxW, maxH float64) (w, h float64, ok bool) {
+	if g.logoPW == 0 {
+		return 0, 0, false
+	}
+	w, h = logoFit(g.logoMM, g.logoPW, g.logoPH, maxW, maxH)
+	return w, h, true
+}
+
+// head lays out v's letterhead as headerBand, headerMinimal and
+// headerCentered draw it.
+func (g htmlGeometry) head(v *view) htmlHead {
+	m := g.m
+	h := htmlHead{Style: g.header, Align: g.logoPos}
+	setLogo := func(w, hh float64) {
+		h.Logo = cssJoin("width:"+cssLen(w*pxPerMM), "height:"+cssLen(hh*pxPerMM))
+		h.LogoW, h.LogoH = int(math.Round(w*pxPerMM)), int(math.Round(hh*pxPerMM))
+	}
+	nameStyle := func(pt float64) template.CSS {
+		return cssJoin("font-size:"+cssPt(pt), "line-height:"+cssMM(ptMM(pt)*brandLead))
+	}
+	infoStyle := func(lines []string, size, top float64, align string) {
+		h.Info = lines
+		h.InfoStyle = cssJoin("font-size:"+cssPt(size), "line-height:"+cssMM(m.lh(size)),
+			"padding-top:"+cssMM(top), "text-align:"+align)
+	}
+	// joined sets the details on one line, centred, gap under y, and
+	// returns where they end.
+	joined := func(y, gap float64) float64 {
+		if len(v.BrandInfo) == 0 {
+			return y
 		}
-		if t.BaseSize > 0 {
-			base = t.BaseSize
+		h.Joined = strings.Join(v.BrandInfo, infoJoin)
+		h.InfoLine = cssJoin("margin-top:"+cssMM(gap), "font-size:"+cssPt(m.small), "line-height:"+cssMM(m.lh(m.small)))
+		n := lineCount(g.body, h.Joined, m.small, m.width)
+		return y + gap + float64(n)*m.lh(m.small)
+	}
+	side := "right" // where the details go
+	if g.logoPos == "right" {
+		side = "left"
+	}
+	switch g.header {
+	case "minimal":
+		h.Align = g.logoPos
+		top := headerTop(m.top, g.limit)
+		avail := g.limit - top - 4
+		bottom := top
+		if w, lh, ok := g.logo(m.width*0.45, min(22, avail)); ok {
+			setLogo(w, lh)
+			bottom = top + lh
+		} else if v.Brand != "" {
+			h.ShowName, h.Name = true, nameStyle(m.base*minimalNameScale)
+			bottom = top + ptMM(m.base*minimalNameScale)*brandLead
 		}
-		if t.HeadingSize > 0 {
-			heading = t.HeadingSize
+		switch g.logoPos {
+		case "center":
+			bottom = joined(bottom, minimalInfoGap)
+		default:
+			lines, size := fitInfoLines(v.BrandInfo, m.small, m.lh, avail)
+			infoStyle(lines, size, 0, side)
+			bottom = max(bottom, top+float64(len(lines))*m.lh(size))
 		}
-		if t.SmallSize > 0 {
-			small = t.SmallSize
+		y := min(bottom+minimalRuleGap, g.limit-headerRule)
+		rule := ruleMM(headerRule)
+		h.Cell = cssJoin("padding-top:" + cssMM(top))
+		h.Box = cssJoin("height:"+cssMM(y-rule/2-top), "border-bottom:"+cssMM(rule)+" solid "+g.primary)
+		h.bottom = y + rule/2
+	case "centered":
+		h.Align = "center"
+		top := headerTop(m.top, g.limit)
+		infoH := m.lh(m.small)
+		nameSize := m.base * centeredNameScale
+		lead := ptMM(nameSize) * brandLead
+		avail := g.limit - top - infoH - 4
+		y := top
+		w, lh, ok := g.logo(m.width*0.4, min(20, avail-lead-2))
+		if ok && lh < 7 {
+			w, lh, ok = g.logo(m.width*0.4, min(20, avail))
+			nameSize = 0
 		}
-		if t.LineHeight >= 1 && t.LineHeight <= 2 {
-			o.lineHeight = t.LineHeight
+		if ok {
+			setLogo(w, lh)
+			y += lh + centeredLogoGap
+		}
+		if v.Brand != "" && nameSize > 0 && (!ok || !isWordmark(w, lh)) {
+			h.ShowName, h.Name = true, nameStyle(nameSize)
+			y += lead
+		}
+		y = joined(y, centeredInfoGap) + centeredRuleGap
+		h.Cell = cssJoin("padding-top:" + cssMM(top))
+		rule := ruleMM(headerRule)
+		h.Box = cssJoin("margin-top:"+cssMM(centeredRuleGap-rule/2), "border-top:"+cssMM(rule)+" solid "+g.primary)
+		h.bottom = y + rule/2
+	default: // band
+		limit := g.limit
+		if g.logoPos == "center" && len(v.BrandInfo) > 0 {
+			limit -= m.lh(m.small) + bandInfoRoom
+		}
+		bandH, pad, inner := bandGeometry(m.top, limit)
+		w, lh, ok := g.logo(m.width*0.4, inner)
+		if ok {
+			setLogo(w, lh)
+		}
+		nameSize := bandNameSize(m.base, inner)
+		if v.Brand != "" && (!ok || !isWordmark(w, lh)) {
+			h.ShowName, h.Name = true, nameStyle(nameSize)
+		}
+		h.Cell = cssJoin("height:" + cssMM(bandH))
+		h.bottom = bandH
+		if g.logoPos == "center" {
+			h.bottom = joined(bandH, bandInfoBelowGap)
+			break
+		}
+		n := float64(len(v.BrandInfo)) * m.lh(m.small)
+		lines, size := fitInfoLines(v.BrandInfo, m.small, m.lh, inner)
+		infoStyle(lines, size, max(pad, (bandH-min(n, inner))/2), side)
+	}
+	return h
+}
+
+// address places the address block as addressBlock and infoBlock draw it,
+// under a header that ends at headerBottom.
+func (g htmlGeometry) address(v *view, headerBottom float64) htmlAddress {
+	m := g.m
+	p := placeAddress(g.win, g.hasWin, m, headerBottom, len(v.Recipient))
+	a := htmlAddress{Window: p.window && v.SenderLine != ""}
+	top := headerBottom // where the recipient's padding starts
+	if a.Window {
+		// The sender line's box, placed so that its baseline is the PDF's
+		// (drawLine puts a baseline 0.3 em under the middle of its box).
+		size := m.small * senderScale
+		slh := m.lh(size)
+		stop := p.senderBase - slh/2 - 0.3*ptMM(size)
+		a.Sender = cssJoin("padding-top:"+cssMM(stop-headerBottom), "font-size:"+cssPt(size), "line-height:"+cssMM(slh),
+			"width:"+cssMM(p.w))
+		top = stop + slh
+	}
+	a.Recipient = cssJoin("padding-top:"+cssMM(p.y-top), "line-height:"+cssMM(p.lh))
+	a.Left = cssJoin("padding-left:"+cssMM(p.x-m.left), "width:"+cssMM(p.w), "height:"+cssMM(max(p.bottom-headerBottom, 0)))
+	a.Right = cssJoin("padding-top:" + cssMM(p.infoTop-headerBottom))
+	if len(v.Info) > 0 {
+		iw := min(infoBlockW, m.right-(p.x+p.w+infoBlockGap))
+		labelW := 0.0
+		for _, p := range v.Info {
+			labelW = max(labelW, textMM(g.body, p.Label, m.small))
+		}
+		labelW = min(labelW+infoLabelAir, iw*0.5)
+		a.Info = cssJoin("width:" + cssMM(iw))
+		a.Label = cssJoin("width:" + cssMM(labelW))
+	}
+	return a
+}
+
+// opening sizes the space under the title that the accent bar lies in: the
+// gap to what follows, as opening leaves it.
+func (g htmlGeometry) opening(v *view) htmlOpening {
+	lh := g.m.lh(g.m.base)
+	first := openingFirstGap(v, lh)
+	total := max(first, accentBarGap+accentBarH+accentBarAir)
+	return htmlOpening{
+		Bar: cssJoin("padding-top:"+cssMM(accentBarGap), "padding-bottom:"+cssMM(total-accentBarGap-accentBarH)),
+		End: v.Greeting != "" || v.Intro != "",
+	}
+}
+
+// pay lays out the payment panel's pairs in the columns pairPanel gives
+// them.
+func (g htmlGeometry) pay(v *view) htmlPay {
+	if len(v.Payment) == 0 {
+		return htmlPay{}
+	}
+	inner := g.m.width - 2*panelPad - panelBar
+	if c := v.PayCode; c != nil && c.QR != nil && !c.Swiss {
+		inner -= htmlCodeMM(c) + panelPad
+	}
+	ncol := panelColumns(inner, len(v.Payment))
+	colW := (inner - float64(ncol-1)*panelColGap) / float64(ncol)
+	p := htmlPay{Col: cssJoin("width:" + cssMM(colW))}
+	for i := 0; i < len(v.Payment); i += ncol {
+		var row []htmlPair
+		for j := i; j < min(i+ncol, len(v.Payment)); j++ {
+			row = append(row, htmlPair{pair: v.Payment[j], Last: j == i+ncol-1 || j == len(v.Payment)-1})
+		}
+		p.Rows = append(p.Rows, row)
+	}
+	return p
+}
+
+// factLabel is the key facts' label column, as wide as facts makes it.
+func (g htmlGeometry) factLabel(facts []pair) template.CSS {
+	w := 0.0
+	for _, f := range facts {
+		w = max(w, textMM(g.body, f.Label, g.m.base))
+	}
+	w = min(w+factLabelAir, g.m.width*factLabelShare)
+	return cssJoin("width:" + cssMM(w-factPadX))
+}
+
+// textMM is the width, mm, of s set in face f at size pt, as fpdf measures
+// it: the sum of the glyphs' advance widths, without kerning. A theme built
+// without faces (in tests) gets an estimate of half an em per character.
+func textMM(f *fonts.Face, s string, pt float64) float64 {
+	if f == nil || f.UnitsPerEm() == 0 {
+		return float64(len([]rune(s))) * 0.5 * ptMM(pt)
+	}
+	sum := 0
+	for _, r := range s {
+		a, ok := f.Advance(r)
+		if !ok {
+			a, _ = f.Advance('0')
+		}
+		sum += a
+	}
+	return float64(sum) / float64(f.UnitsPerEm()) * ptMM(pt)
+}
+
+// lineCount is how many lines layout breaks s into at width mm: at spaces,
+// a word wider than a line on lines of its own.
+func lineCount(f *fonts.Face, s string, pt, width float64) int {
+	space := textMM(f, " ", pt)
+	lines, cur := 1, 0.0
+	for _, w := range strings.Fields(s) {
+		ww := textMM(f, w, pt)
+		switch {
+		case cur == 0:
+			cur = ww
+		case cur+space+ww > width:
+			lines++
+			cur = ww
+		default:
+			cur += space + ww
+		}
+		for cur > width && width > 0 {
+			lines++
+			cur -= width
 		}
 	}
-	// Print sizes read small on screens; 1.5 px per pt gives the usual 15 px
-	// email body for a 10 pt letter while keeping the kit's proportions.
-	o.body = htmlClamp(int(math.Round(base*1.5)), 14, 18)
-	o.title = htmlClamp(int(math.Round(heading*1.4)), 22, 36)
-	o.small = htmlClamp(int(math.Round(small*1.5)), 11, 14)
-	o.table = htmlClamp(o.body-1, 13, 17)
-	o.headingFont = cssFontStack(th.heading.Name)
-	o.bodyFont = cssFontStack(th.body.Name)
-	return o
+	return lines
 }
 
 // htmlOneOf returns s when it is one of allowed, else def.
@@ -254,31 +605,41 @@ func htmlOneOf(s, def string, allowed ...string) string {
 	return def
 }
 
-// htmlClamp limits n to [lo, hi].
-func htmlClamp(n, lo, hi int) int { return max(lo, min(n, hi)) }
-
-// htmlPalette is the theme's colours as hex, plus tints derived from them so the
-// page has soft surfaces without the kit having to name them.
+// htmlPalette is the theme's colours as hex, with the PDF's tints and the
+// colours it sets on fills.
 type htmlPalette struct {
 	primary, accent, text, muted, background string
-	onPrimary                                string // text on a primary background
-	canvas, rule, zebra, tint, tintRule      string
+	onFill                                   string // text on the band and table heads (pdfDraw.onColor)
+	soft                                     string // the brand's details on the band
+	onButton                                 string // text on the button (textOn)
+	canvas, rule, hr, footRule, senderRule   string
+	zebra, tint, mdHead, code, codeRun       string
 }
 
-// newHTMLPalette derives the page's colours from th.
+// newHTMLPalette derives the page's colours from th, with the PDF's
+// functions: the same tints, the same text on fills.
 func newHTMLPalette(th *theme) htmlPalette {
+	tint := func(c rgb, t float64) string { return pdfMix(th.background, c, t).hex() }
+	on := (&pdfDraw{th: th}).onColor(th.primary)
 	return htmlPalette{
 		primary:    th.primary.hex(),
 		accent:     th.accent.hex(),
 		text:       th.text.hex(),
 		muted:      th.muted.hex(),
 		background: th.background.hex(),
-		onPrimary:  textOn(th.primary, th.text).hex(),
+		onFill:     on.hex(),
+		soft:       pdfMix(on, th.primary, 0.22).hex(),
+		onButton:   textOn(th.primary, th.text).hex(),
 		canvas:     mixRGB(th.background, th.muted, 0.1).hex(),
-		rule:       mixRGB(th.background, th.muted, 0.28).hex(),
-		zebra:      mixRGB(th.background, th.primary, 0.045).hex(),
-		tint:       mixRGB(th.background, th.primary, 0.06).hex(),
-		tintRule:   mixRGB(th.background, th.primary, 0.18).hex(),
+		rule:       tint(th.muted, ruleTint),
+		hr:         tint(th.muted, hrTint),
+		footRule:   tint(th.muted, 0.35),
+		senderRule: tint(th.muted, 0.6),
+		zebra:      tint(th.primary, zebraTint),
+		tint:       tint(th.primary, panelTint),
+		mdHead:     tint(th.primary, mdHeadTint),
+		code:       tint(th.muted, codeTint),
+		codeRun:    tint(th.muted, codeRunTint),
 	}
 }
 
@@ -310,7 +671,7 @@ func contrastRatio(a, b rgb) float64 {
 }
 
 // textOn picks white or the text colour for text drawn on bg, whichever reads
-// better, so a pale primary still gets a legible header.
+// better, so a pale primary still gets a legible button.
 func textOn(bg, text rgb) rgb {
 	white := rgb{255, 255, 255}
 	if contrastRatio(bg, white) >= contrastRatio(bg, text) {
@@ -375,293 +736,422 @@ func splitCamel(s string) string {
 // cssJoin joins declarations into one style attribute value.
 func cssJoin(decls ...string) template.CSS { return template.CSS(strings.Join(decls, ";")) }
 
-// cssPx formats n pixels.
-func cssPx(n int) string { return strconv.Itoa(n) + "px" }
-
-// newHTMLStyles works out every element's inline style from the kit.
-func newHTMLStyles(o htmlOptions, c htmlPalette) htmlStyles {
-	lh := func(size int) string { return "line-height:" + cssPx(int(math.Round(float64(size)*o.lineHeight))) }
-	bodyFont := "font-family:" + o.bodyFont
-	headFont := "font-family:" + o.headingFont
-	size := func(n int) string { return "font-size:" + cssPx(n) }
-	col := func(h string) string { return "color:" + h }
-	text := []string{bodyFont, size(o.body), lh(o.body), col(c.text)}
-	small := []string{bodyFont, size(o.small), lh(o.small), col(c.muted)}
-	para := append(append([]string{}, text...), "margin:0 0 14px 0")
-	heading := func(n int, top int) template.CSS {
-		return cssJoin(headFont, size(n), lh(n), col(c.text), "font-weight:bold", "margin:"+cssPx(top)+" 0 8px 0")
+// cssLen formats a length of px pixels, to a hundredth.
+func cssLen(px float64) string {
+	v := math.Round(px*100) / 100
+	if v == 0 {
+		return "0"
 	}
-	return htmlStyles{
-		Body:  cssJoin("margin:0", "padding:0", "background-color:"+c.canvas, "-webkit-text-size-adjust:100%", "text-size-adjust:100%"),
-		Outer: cssJoin("padding:32px 12px", "background-color:"+c.canvas),
-		Card: cssJoin("width:100%", "max-width:"+cssPx(htmlWidth), "background-color:"+c.background,
-			"border:1px solid "+c.rule, "border-radius:6px", "border-collapse:separate", "overflow:hidden"),
-		Band:     cssJoin("padding:30px "+cssPx(htmlPad), "background-color:"+c.primary),
-		Minimal:  cssJoin("padding:32px "+cssPx(htmlPad)+" 20px "+cssPx(htmlPad), "border-bottom:2px solid "+c.primary),
-		Centered: cssJoin("padding:36px "+cssPx(htmlPad)+" 22px "+cssPx(htmlPad), "border-bottom:1px solid "+c.rule),
-		Brand: cssJoin(headFont, size(o.body+5), lh(o.body+5), "font-weight:bold", col(c.primary),
-			"letter-spacing:0.2px", "margin:0"),
-		BrandOnBand: cssJoin(headFont, size(o.body+5), lh(o.body+5), "font-weight:bold", col(c.onPrimary),
-			"letter-spacing:0.2px", "margin:0"),
-		BrandInfo:       cssJoin(append(small, "margin:0")...),
-		BrandInfoOnBand: cssJoin(bodyFont, size(o.small), lh(o.small), col(c.onPrimary), "opacity:0.85", "margin:0"),
-		Logo:            cssJoin("display:block", "border:0", "outline:none", "text-decoration:none", "height:auto"),
-		Content:         cssJoin("padding:34px "+cssPx(htmlPad)+" 36px "+cssPx(htmlPad), bodyFont, col(c.text)),
-		Sender: cssJoin(bodyFont, size(o.small-1), lh(o.small), col(c.muted),
-			"padding-bottom:6px", "margin-bottom:8px", "border-bottom:1px solid "+c.rule),
-		Recipient: cssJoin(text...),
-		InfoLabel: cssJoin(bodyFont, size(o.small), lh(o.body), col(c.muted), "padding:1px 14px 1px 0", "white-space:nowrap", "vertical-align:top"),
-		InfoValue: cssJoin(bodyFont, size(o.small+1), lh(o.body), col(c.text), "padding:1px 0", "text-align:right", "vertical-align:top", "font-weight:bold"),
-		Title:     cssJoin(headFont, size(o.title), "line-height:"+cssPx(int(math.Round(float64(o.title)*1.2))), col(c.text), "font-weight:bold", "margin:34px 0 0 0", "letter-spacing:-0.2px"),
-		Subtitle:  cssJoin(bodyFont, size(o.body+1), lh(o.body+1), col(c.muted), "margin:4px 0 0 0"),
-		AccentBar: cssJoin("width:48px", "height:3px", "font-size:0", "line-height:3px", "background-color:"+c.accent, "margin:14px 0 26px 0"),
-		Greeting:  cssJoin(para...),
-		P:         cssJoin(para...),
-		Intro:     cssJoin(para...),
-		Table: cssJoin("width:100%", "border-collapse:collapse", "margin:10px 0 0 0",
-			htmlBorderIf(o.rules == "grid", "border:1px solid "+c.rule)),
-		TotalsTable: cssJoin("border-collapse:collapse", "margin:6px 0 0 0"),
-		TaxNote:     cssJoin(append(small, "margin:18px 0 0 0")...),
-		PayBy:       cssJoin(append(text, "margin:26px 0 12px 0", "font-weight:bold")...),
-		PayBox: cssJoin("width:100%", "border-collapse:separate", "background-color:"+c.tint,
-			"border-left:3px solid "+c.primary, "border-radius:4px", "margin:0 0 18px 0"),
-		PayLabel: cssJoin(bodyFont, size(o.small), lh(o.body), col(c.muted), "padding:3px 16px 3px 0", "white-space:nowrap", "vertical-align:top"),
-		PayValue: cssJoin(bodyFont, size(o.table), lh(o.body), col(c.text), "padding:3px 0", "vertical-align:top"),
-		H2:       heading(o.body+6, 26),
-		H3:       heading(o.body+3, 22),
-		H4:       heading(o.body+1, 18),
-		List:     cssJoin(append(text, "margin:0 0 14px 0", "padding:0 0 0 24px")...),
-		Li:       cssJoin("margin:0 0 4px 0"),
-		Hr:       cssJoin("border:0", "border-top:1px solid "+c.rule, "height:0", "margin:22px 0"),
-		Quote: cssJoin(append(text, "margin:0 0 14px 0", "padding:2px 0 2px 16px", "border-left:3px solid "+c.accent,
-			col(c.muted))...),
-		Code: cssJoin("font-family:Menlo, Consolas, 'Courier New', monospace", "font-size:0.9em",
-			"background-color:"+c.tint, "padding:1px 4px", "border-radius:3px", "white-space:pre-wrap"),
-		CodeBlock: cssJoin("font-family:Menlo, Consolas, 'Courier New', monospace", "font-size:"+cssPx(o.table-1),
-			"line-height:"+cssPx(int(math.Round(float64(o.table-1)*1.5))), col(c.text), "background-color:"+c.tint,
-			"border:1px solid "+c.tintRule, "border-radius:4px", "padding:12px 14px", "margin:0 0 14px 0",
-			"white-space:pre-wrap", "word-break:break-word"),
-		Link:       cssJoin(col(c.primary), "text-decoration:underline"),
-		MdTable:    cssJoin("width:100%", "border-collapse:collapse", "margin:4px 0 16px 0"),
-		FactsTable: cssJoin("width:100%", "border-collapse:collapse", "margin:20px 0 24px 0", "border-top:2px solid "+c.primary),
-		FactLabel: cssJoin(bodyFont, size(o.table), lh(o.body), col(c.muted), "padding:9px 16px 9px 0",
-			"border-bottom:1px solid "+c.rule, "vertical-align:top", "width:42%"),
-		FactValue: cssJoin(bodyFont, size(o.table), lh(o.body), col(c.text), "padding:9px 0",
-			"border-bottom:1px solid "+c.rule, "vertical-align:top", "font-weight:bold"),
-		ButtonCell: cssJoin("background-color:"+c.primary, "border-radius:6px"),
-		Button: cssJoin("display:inline-block", "padding:14px 30px", headFont, size(o.body+1), "line-height:20px",
-			"font-weight:bold", col(c.onPrimary), "text-decoration:none", "border-radius:6px",
-			"border:1px solid "+c.primary),
-		SignOff:   cssJoin(append(text, "margin:28px 0 4px 0")...),
-		Signature: cssJoin(headFont, size(o.body+1), lh(o.body+1), col(c.text), "font-weight:bold", "margin:0"),
-		FootRow:   cssJoin("padding:18px "+cssPx(htmlPad)+" 26px "+cssPx(htmlPad), "border-top:1px solid "+c.rule, "background-color:"+c.tint),
-		Footer:    cssJoin(bodyFont, size(o.small), lh(o.small+1), col(c.muted), "margin:0", "text-align:center"),
-		// The payment code: black on white whatever the panel's tint.
-		PayCode: cssJoin("padding:14px 18px 14px 0", "vertical-align:top",
-			"text-align:center"),
-		PayCodeImg: cssJoin("display:block", "border:0", "outline:none", "margin:0 auto", "background-color:#ffffff",
-			"width:"+cssPx(htmlPayCodeSize), "height:"+cssPx(htmlPayCodeSize)),
-		PayCaption: cssJoin(bodyFont, size(o.small), lh(o.small), col(c.muted),
-			"margin:6px 0 0 0", "text-align:center"),
-	}
+	return strconv.FormatFloat(v, 'f', -1, 64) + "px"
 }
 
-// htmlBorderIf returns decl when on, else a harmless declaration, so cssJoin() never
-// gets an empty item.
-func htmlBorderIf(on bool, decl string) string {
-	if on {
-		return decl
+// ruleMM is the width of a rule mm wide as a browser draws a border: whole
+// pixels, at least one. Layout reckons with it, so that rules do not move
+// what follows them.
+func ruleMM(mm float64) float64 { return max(1, math.Round(mm*pxPerMM)) / pxPerMM }
+
+// cssMM is a length of mm millimetres in px; cssPt one of pt points.
+func cssMM(mm float64) string { return cssLen(mm * pxPerMM) }
+func cssPt(pt float64) string { return cssLen(pt * pxPerPt) }
+
+// newHTMLStyles works out the inline style of every kind of element whose
+// style depends on the kit alone, by template name ("S.Title").
+func newHTMLStyles(th *theme, g htmlGeometry, c htmlPalette) map[string]template.CSS {
+	m := g.m
+	bodyFont := "font-family:" + cssFontStack(th.body.Name)
+	headFont := "font-family:" + cssFontStack(th.heading.Name)
+	type font struct {
+		family string
+		pt     float64
+		lead   float64 // mm
 	}
-	return "border:0"
+	set := func(f font, more ...string) template.CSS {
+		decls := []string{f.family, "font-size:" + cssPt(f.pt), "line-height:" + cssMM(f.lead)}
+		return cssJoin(append(decls, more...)...)
+	}
+	base := font{bodyFont, m.base, m.lh(m.base)}
+	small := font{bodyFont, m.small, m.lh(m.small)}
+	lh := m.lh(m.base)
+	col := func(h string) string { return "color:" + h }
+	mt := func(mm float64) string { return "margin:" + cssMM(mm) + " 0 0 0" }
+	pad := func(top, right, bottom, left float64) string {
+		return "padding:" + cssMM(top) + " " + cssMM(right) + " " + cssMM(bottom) + " " + cssMM(left)
+	}
+	pageW := th.pageW * pxPerMM
+	s := map[string]template.CSS{
+		"S.Body":  cssJoin("margin:0", "padding:0", "background-color:"+c.canvas, "-webkit-text-size-adjust:100%", "text-size-adjust:100%"),
+		"S.Outer": cssJoin("padding:32px 12px", "background-color:"+c.canvas),
+		// Kerning and ligatures off: fpdf sets text without them, and lines
+		// must break where the PDF's break.
+		"S.Card": cssJoin("width:100%", "max-width:"+cssLen(pageW), "background-color:"+c.background,
+			"border:1px solid "+c.rule, "border-radius:6px", "border-collapse:separate", "overflow:hidden",
+			"font-kerning:none", "font-variant-ligatures:none"),
+		"S.Logo": cssJoin("display:block", "border:0", "outline:none", "text-decoration:none"),
+
+		// Letterhead.
+		"S.BandName":     cssJoin(headFont, "font-weight:bold", col(c.onFill), "white-space:nowrap"),
+		"S.BandInfo":     cssJoin(bodyFont, col(c.soft), "white-space:nowrap", "vertical-align:top"),
+		"S.PageName":     cssJoin(headFont, "font-weight:bold", col(c.primary), "white-space:nowrap"),
+		"S.PageInfo":     cssJoin(bodyFont, col(c.muted), "white-space:nowrap", "vertical-align:top"),
+		"S.InfoLine":     cssJoin(bodyFont, col(c.muted), "text-align:center", "margin:0"),
+		"S.LogoGap":      cssJoin("padding-left:" + cssMM(bandLogoGap)),
+		"S.LogoCentered": cssJoin("margin:0 auto " + cssMM(centeredLogoGap) + " auto"),
+		"S.CenterBox":    cssJoin("width:"+cssMM(centeredRuleW), "height:0", "font-size:0", "line-height:0", "margin-left:auto", "margin-right:auto"),
+
+		// The address block.
+		"S.Sender":     cssJoin(bodyFont, col(c.muted), "white-space:nowrap", "overflow:hidden", "text-overflow:ellipsis"),
+		"S.SenderText": cssJoin("border-bottom:1px solid " + c.senderRule),
+		"S.Recipient":  cssJoin(bodyFont, "font-size:"+cssPt(m.base), col(c.text)),
+		"S.InfoLabel":  set(font{bodyFont, m.small, m.lh(m.base * infoValueScale)}, col(c.muted), "padding:0 0 "+cssMM(infoRowGap)+" 0", "vertical-align:baseline"),
+		"S.InfoValue":  set(font{bodyFont, m.base * infoValueScale, m.lh(m.base * infoValueScale)}, col(c.text), "padding:0 0 "+cssMM(infoRowGap)+" 0", "text-align:right", "vertical-align:baseline"),
+
+		// The opening.
+		"S.Content":    cssJoin("padding:0 "+cssMM(m.pageW-m.right)+" 0 "+cssMM(m.left), bodyFont, col(c.text)),
+		"S.Title":      set(font{headFont, m.title, ptMM(m.title) * titleLead}, col(c.primary), "font-weight:bold", mt(addressGap)),
+		"S.Subtitle":   set(font{bodyFont, m.base * subtitleScale, m.lh(m.base * subtitleScale)}, col(c.muted), mt(subtitleGap)),
+		"S.AccentBar":  cssJoin("width:"+cssMM(accentBarW), "height:"+cssMM(accentBarH), "font-size:0", "line-height:0", "background-color:"+c.accent),
+		"S.P":          set(base, col(c.text), "margin:0"),
+		"S.Intro":      set(base, col(c.text), mt(lh*introGap)),
+		"S.OpeningEnd": cssJoin("height:"+cssMM(lh*openingEnd), "font-size:0", "line-height:0"),
+
+		// The invoice.
+		"S.Table":       cssJoin("width:100%", "border-collapse:separate", "border-spacing:0", "table-layout:fixed", mt(tableGap)),
+		"S.TotalsTable": cssJoin("border-collapse:collapse", mt(totalsGap)),
+		"S.StrongGap":   cssJoin("height:"+cssMM(strongGap-ruleMM(strongRule)/2), "padding:0", "font-size:0", "line-height:0"),
+		"S.TaxNote":     set(small, col(c.muted), mt(taxNoteGap)),
+		"S.PayBox": cssJoin("width:100%", "border-collapse:separate", "background-color:"+c.tint,
+			"border-left:"+cssMM(panelBar)+" solid "+c.primary, mt(panelGap)),
+		"S.PayMain":    cssJoin("padding:"+cssMM(panelPad), "vertical-align:top"),
+		"S.PayLead":    set(base, col(c.text), "font-weight:bold", "margin:0"),
+		"S.PayPairs":   cssJoin("border-collapse:collapse", "margin:0"),
+		"S.PayPairsAt": cssJoin("border-collapse:collapse", mt(panelLeadGap)),
+		"S.PayLabel":   set(small, col(c.muted)),
+		"S.PayValue":   set(base, col(c.text)),
+
+		// The body.
+		"S.List":      set(base, "margin:0", "padding:0"),
+		"S.Bullet":    cssJoin(col(c.primary), "font-weight:bold"),
+		"S.Number":    cssJoin(col(c.muted)),
+		"S.ItemText":  cssJoin(col(c.text), "font-weight:normal"),
+		"S.Item":      cssJoin("margin:" + cssMM(lh*listItemGap) + " 0 0 0"),
+		"S.ItemFirst": cssJoin("margin:0"),
+		"S.Hr":        cssJoin("border:0", "border-top:1px solid "+c.hr, "height:0", "margin:0"),
+		"S.Quote": set(base, col(c.muted), "margin:0", "padding:0 0 0 "+cssMM(quoteIndent-quoteBar),
+			"border-left:"+cssMM(quoteBar)+" solid "+c.accent),
+		"S.Code":      cssJoin("font-family:inherit", "font-size:inherit", "background-color:"+c.codeRun, "white-space:pre-wrap"),
+		"S.CodeBlock": set(font{bodyFont, m.base * codeScale, m.lh(m.base * codeScale)}, col(c.text), "background-color:"+c.code, pad(codePadY, codePadX, codePadY, codePadX), "white-space:pre-wrap", "word-break:break-word"),
+		"S.Link":      cssJoin(col(c.primary), "text-decoration:underline"),
+		"S.MdTable":   cssJoin("border-collapse:collapse", "table-layout:fixed"),
+
+		// The facts, the action and the closing.
+		"S.FactsTable":  cssJoin("width:100%", "border-collapse:collapse", mt(factsGap)),
+		"S.ButtonTable": cssJoin("border-collapse:separate", mt(actionGap)),
+		"S.ButtonCell":  cssJoin("background-color:"+c.primary, "border-radius:"+cssMM(buttonRadius)),
+		"S.Button": set(font{bodyFont, m.base * buttonScale, m.lh(m.base * buttonScale)}, "display:inline-block",
+			"padding:"+cssMM(buttonPadY)+" "+cssMM(buttonPadX), "font-weight:bold", col(c.onButton), "text-decoration:none"),
+		"S.ActionURL":      set(small, col(c.muted), mt(actionURLGap), "word-break:break-all"),
+		"S.SignOff":        set(base, col(c.text), mt(lh*signOffGap)),
+		"S.Signature":      set(base, col(c.text), "font-weight:bold", mt(signatureGap)),
+		"S.SignatureAlone": set(base, col(c.text), "font-weight:bold", mt(lh*signOffGap+signatureGap)),
+
+		// The footer.
+		"S.FootRow": cssJoin("padding:" + cssMM(9) + " " + cssMM(m.pageW-m.right) + " " + cssMM(min(pdfOr(th.marginBottom, 20)*0.5, 12)) + " " + cssMM(m.left)),
+		"S.FootBox": cssJoin("border-top:1px solid "+c.footRule, "padding-top:"+cssMM(2.5)),
+		"S.Footer":  set(small, col(c.muted), "margin:0", "text-align:center"),
+
+		// The payment code: black on white whatever the panel's tint.
+		"S.PayCode": cssJoin("padding:"+cssMM(panelPad)+" "+cssMM(panelPad)+" "+cssMM(panelPad)+" 0", "vertical-align:top",
+			"text-align:center"),
+		"S.PayCodeImg": cssJoin("display:block", "border:0", "outline:none", "margin:0 auto", "background-color:#ffffff"),
+		"S.PayCaption": set(small, col(c.muted), "margin:"+cssMM(1)+" 0 0 0", "text-align:center"),
+		// The QR-bill's payment part: after a cut line, its code where the
+		// slip has it, left of the payment part's details.
+		"S.Slip":        cssJoin("border-collapse:collapse", "border-top:1px dashed "+c.text, mt(addressGap)),
+		"S.SlipHeading": cssJoin(bodyFont, "font-size:"+cssPt(11), "line-height:"+cssMM(ptMM(11)*1.2), "font-weight:bold", col(c.text), "margin:0"),
+		"S.SlipCaption": set(small, col(c.muted), "margin:"+cssMM(1)+" 0 0 0"),
+	}
+	s["S.Band"] = cssJoin("padding:0 "+cssMM(m.pageW-m.right)+" 0 "+cssMM(m.left), "background-color:"+c.primary, "vertical-align:top")
+	s["S.Header"] = cssJoin("padding-right:"+cssMM(m.pageW-m.right), "padding-left:"+cssMM(m.left), "padding-bottom:0", "vertical-align:top")
+	s["S.BandBelow"] = cssJoin("padding:0 "+cssMM(m.pageW-m.right)+" 0 "+cssMM(m.left), bodyFont, col(c.muted))
+	for lvl, scale := range headingScale {
+		colour := c.text
+		if lvl < 2 {
+			colour = c.primary
+		}
+		s["S.H"+strconv.Itoa(lvl+1)] = set(font{headFont, m.base * scale, ptMM(m.base*scale) * headingLead}, col(colour), "font-weight:bold", "margin:0")
+	}
+	return s
 }
 
 // newHTMLVariantStyles works out the styles of elements whose style depends
 // on the document's structure as well as the kit: a column's alignment, a
-// row's parity and whether it is the last, whether a total is the strong one.
-// Each case becomes a static template named after the key, which the
-// templates pick with if: an if costs a document far less than an action.
-func newHTMLVariantStyles(o htmlOptions, c htmlPalette, s htmlStyles) map[string]template.CSS {
+// row's parity, whether a total is the amount due. Each case becomes a
+// static template named after the key, which the templates pick with if: an
+// if costs a document far less than an action.
+func newHTMLVariantStyles(th *theme, g htmlGeometry, c htmlPalette) map[string]template.CSS {
+	m := g.m
+	rules := g.rules
 	out := map[string]template.CSS{}
-	font := []string{"font-size:" + cssPx(o.table), "line-height:" + cssPx(int(math.Round(float64(o.table)*1.4)))}
-	border := func(last bool) string {
-		switch o.rules {
-		case "grid":
-			return "border:1px solid " + c.rule
-		case "horizontal":
-			if last {
-				return "border-bottom:1px solid " + c.muted
-			}
-			return "border-bottom:1px solid " + c.rule
-		}
-		return "border:0"
+	head, cell := m.base*headScale, m.base*cellScale
+	// A rule takes a pixel of the row in HTML, none in the PDF, where it is
+	// drawn on the row's edge: the row gives the pixel back (and the
+	// column, table: the grid's borders are each cell's right and bottom
+	// and the first column's left, so that none spills out of the table).
+	border, give := "border:0", 0.0
+	switch rules {
+	case "grid":
+		border, give = "border-right:1px solid "+c.rule+";border-bottom:1px solid "+c.rule, 1
+	case "horizontal":
+		border, give = "border-bottom:1px solid "+c.rule, 1
 	}
-	hb := "border:0"
-	if o.rules == "grid" {
-		hb = "border:1px solid " + c.primary
-	}
+	padY := cssMM(cellPadY)
 	for _, align := range []string{"left", "right"} {
 		textAlign := "text-align:" + align
-		out["TH."+align] = cssJoin(append(font[:1:1],
-			"line-height:18px", "padding:10px 10px", "font-weight:bold", "color:"+c.onPrimary,
-			"background-color:"+c.primary, textAlign, "vertical-align:bottom", hb)...)
-		for _, last := range []bool{false, true} {
-			for _, zebra := range []bool{false, true} {
+		out["TH."+align] = cssJoin("font-size:"+cssPt(head), "line-height:"+cssMM(m.lh(head)),
+			"padding:"+padY+" "+cssMM(cellPadX), "font-weight:bold", "color:"+c.onFill,
+			"background-color:"+c.primary, textAlign, "vertical-align:top", "border:0")
+		for _, zebra := range []bool{false, true} {
+			for _, first := range []bool{false, true} {
 				name := "TD." + align
-				decls := append(font[:2:2], "padding:10px 10px", "color:"+c.text, textAlign, "vertical-align:top", border(last))
+				decls := []string{"font-size:" + cssPt(cell), "line-height:" + cssMM(m.lh(cell)),
+					"padding:" + padY + " " + cssMM(cellPadX) + " " + cssLen(cellPadY*pxPerMM-give) + " " + cssMM(cellPadX),
+					"color:" + c.text, textAlign, "vertical-align:top", border}
 				if align == "right" {
-					// Quantities and amounts stay on one line; narrow screens
-					// lift this through the "cell" class.
+					// Quantities and amounts stay on one line (columnWidths
+					// makes room); narrow screens lift this through the
+					// "cell" class.
 					decls = append(decls, "white-space:nowrap")
-				}
-				if last {
-					name += ".last"
+				} else {
+					// As in the PDF, a word wider than its column breaks.
+					decls = append(decls, "overflow-wrap:anywhere")
 				}
 				if zebra {
 					name += ".zebra"
 					decls = append(decls, "background-color:"+c.zebra)
 				}
+				if first {
+					name += ".first"
+					if rules == "grid" {
+						decls = append(decls, "border-left:1px solid "+c.rule)
+					}
+				}
 				out[name] = cssJoin(decls...)
 			}
 		}
-		out["MdTH."+align] = cssJoin(string(s.P), "margin:0",
-			"padding:6px 10px 6px 0", "font-weight:bold", "border-bottom:2px solid "+c.rule, textAlign)
-		out["MdTD."+align] = cssJoin(string(s.P), "margin:0",
-			"padding:6px 10px 6px 0", "border-bottom:1px solid "+c.rule, "vertical-align:top", textAlign)
-	}
-	// The strong total is bold in the primary colour under a rule, like the PDF.
-	for _, strong := range []bool{false, true} {
-		name, size, labelColor, valueColor, extra := "Total.", o.table, c.muted, c.text, []string{"padding:5px 10px"}
-		if strong {
-			name, size, labelColor, valueColor = "Total.strong.", o.body+2, c.primary, c.primary
-			extra = []string{"padding:10px 10px 5px 10px", "font-weight:bold", "border-top:2px solid " + c.primary}
+		mdCell := func(head bool) template.CSS {
+			decls := []string{"font-size:" + cssPt(cell), "line-height:" + cssMM(m.lh(cell)),
+				"padding:" + cssMM(mdPadY) + " " + cssMM(cellPadX), "color:" + c.text, textAlign, "vertical-align:top"}
+			if head {
+				return cssJoin(append(decls, "font-weight:bold", "background-color:"+c.mdHead, "border:0")...)
+			}
+			decls[2] = "padding:" + cssMM(mdPadY) + " " + cssMM(cellPadX) + " " + cssLen(mdPadY*pxPerMM-1) + " " + cssMM(cellPadX)
+			return cssJoin(append(decls, "border-bottom:1px solid "+c.rule)...)
 		}
-		font := []string{"font-size:" + cssPx(size), "line-height:" + cssPx(int(math.Round(float64(size)*1.4)))}
-		label := append(append(font[:2:2], "color:"+labelColor, "text-align:left"), extra...)
-		value := append(append(font[:2:2], "color:"+valueColor, "text-align:right", "white-space:nowrap"), extra...)
+		out["MdTH."+align], out["MdTD."+align] = mdCell(true), mdCell(false)
+	}
+	// The totals: labels muted and amounts in the text colour, the amount
+	// due bold in the primary colour under a rule, as the PDF draws them.
+	padX := cssMM(cellPadX)
+	for _, strong := range []bool{false, true} {
+		name, size, labelColor, valueColor := "Total.", m.base, c.muted, c.text
+		extra := []string{"padding:0 " + padX + " " + cssMM(totalsAir) + " " + padX}
+		if strong {
+			name, size, labelColor, valueColor = "Total.strong.", m.base*strongScale, c.primary, c.primary
+			extra = []string{"padding:" + cssMM(strongGap-ruleMM(strongRule)/2) + " " + padX + " " + cssMM(strongAir) + " " + padX,
+				"font-weight:bold", "border-top:" + cssMM(ruleMM(strongRule)) + " solid " + c.primary}
+		}
+		font := []string{"font-size:" + cssPt(size), "line-height:" + cssMM(m.lh(size)), "vertical-align:top"}
+		label := append(append(font[:3:3], "color:"+labelColor, "text-align:left"), extra...)
+		value := append(append(font[:3:3], "color:"+valueColor, "text-align:right", "white-space:nowrap"), extra...)
 		out[name+"label"], out[name+"value"] = cssJoin(label...), cssJoin(value...)
+	}
+	// The key facts: tinted rows, a line of the background between them.
+	for _, first := range []bool{true, false} {
+		name, top := "Fact.", cssMM(factPadY)
+		sep := "border:0"
+		if !first {
+			name = "Fact.next."
+			top = cssMM(factPadY - ruleMM(factRule))
+			sep = "border-top:" + cssMM(ruleMM(factRule)) + " solid " + c.background
+		}
+		font := []string{"font-size:" + cssPt(m.base), "line-height:" + cssMM(m.lh(m.base)), "vertical-align:top", sep, "background-color:" + c.tint}
+		out[name+"label"] = cssJoin(append(font[:5:5], "color:"+c.muted, "padding:"+top+" 0 "+cssMM(factPadY)+" "+cssMM(factPadX))...)
+		out[name+"value"] = cssJoin(append(font[:5:5], "color:"+c.text, "font-weight:bold", "padding:"+top+" "+cssMM(factPadX)+" "+cssMM(factPadY)+" 0")...)
+	}
+	// The payment panel's pairs: a column gap after all but the row's last,
+	// a row gap above all but the first row.
+	for _, last := range []bool{false, true} {
+		for _, first := range []bool{false, true} {
+			name := "Pair"
+			decls := []string{"vertical-align:top", "padding:0"}
+			if !first {
+				name += ".next"
+				decls = append(decls, "padding-top:"+cssMM(panelRowGap))
+			}
+			if !last {
+				name += ".gap"
+				decls = append(decls, "padding-right:"+cssMM(panelColGap))
+			}
+			out[name] = cssJoin(decls...)
+		}
 	}
 	return out
 }
 
-// newHTMLLogo encodes the kit's logo as a data URI sized like the PDF's and
-// returns its attributes as the page's template writes them (escaped by e),
-// and its display width; ok is false when there is no logo to show.
-func newHTMLLogo(th *theme, o htmlOptions, e *htmlEscaper) (attrs string, width int, ok bool) {
-	if th.kit == nil || th.kit.Logo == nil || len(th.kit.Logo.Data) == 0 {
-		return "", 0, false
-	}
-	img := th.kit.Logo
-	mime := map[string]string{"png": "image/png", "jpeg": "image/jpeg", "jpg": "image/jpeg"}[strings.ToLower(img.Format)]
-	if mime == "" {
-		return "", 0, false // only formats every mail client shows
-	}
-	// Scale millimetres by the ratio of the email's content width to the page's,
-	// so the logo takes the same share of the width as on paper.
-	perMM := 3.78 // 96 dpi
-	if contentMM := th.pageW - th.marginLeft - th.marginRight; contentMM > 0 {
-		perMM = float64(htmlWidth-2*htmlPad) / contentMM
-	}
-	w := htmlClamp(int(math.Round(o.logoMM*perMM)), 24, htmlWidth-2*htmlPad)
-	if img.Width > 0 && w > img.Width*2 {
-		w = img.Width * 2 // no more than 2x upscaling, which would blur
-	}
-	h := 0
-	if img.Width > 0 && img.Height > 0 {
-		h = int(math.Round(float64(w) * float64(img.Height) / float64(img.Width)))
-	}
-	// template.URL is safe here: the MIME type is from the list above and the
-	// rest is base64, which has no characters that could end the attribute.
-	src := template.URL("data:" + mime + ";base64," + base64.StdEncoding.EncodeToString(img.Data))
-	return e.logoAttrs(src, w, h), w, true
+// htmlLogoMIME is the MIME type of a logo format every mail client shows,
+// or "".
+func htmlLogoMIME(format string) string {
+	return map[string]string{"png": "image/png", "jpeg": "image/jpeg", "jpg": "image/jpeg"}[strings.ToLower(format)]
 }
 
-// newHTMLTable lays out t's cells for the template.
-func newHTMLTable(t *table, zebra bool) *htmlTable {
+// table lays out t's cells for the template, its columns as wide as the
+// PDF's (columnWidths).
+func (g htmlGeometry) table(t *table, zebra bool) *htmlTable {
 	if t == nil || len(t.Columns) == 0 {
 		return nil
 	}
 	ht := &htmlTable{Cols: make([]htmlCell, 0, len(t.Columns)), Rows: make([]htmlRow, 0, len(t.Rows))}
-	var total float64
-	for _, col := range t.Columns {
-		total += col.Width
-	}
-	for _, col := range t.Columns {
-		w := ""
-		if total > 0 && col.Width > 0 {
-			w = strconv.FormatFloat(math.Round(col.Width/total*1000)/10, 'f', -1, 64) + "%"
+	widths := columnWidths(t, g.m.width, func(s string, head bool) float64 {
+		if head {
+			return textMM(g.bold, s, g.m.base*headScale)
 		}
-		ht.Cols = append(ht.Cols, htmlCell{Text: col.Label, Width: w, Right: col.Align == alignRight})
+		return textMM(g.body, s, g.m.base*cellScale)
+	})
+	for i, col := range t.Columns {
+		// The width is the content's: the cell's padding and the grid's
+		// borders add to it.
+		px := (widths[i] - 2*cellPadX) * pxPerMM
+		if g.rules == "grid" {
+			px--
+			if i == 0 {
+				px--
+			}
+		}
+		ht.Cols = append(ht.Cols, htmlCell{Text: htmlKeep(col.Label), Right: col.Align == alignRight,
+			Width: cssJoin("width:" + cssLen(px)), W: int(math.Round(widths[i] * pxPerMM))})
 	}
 	for i, row := range t.Rows {
 		hr := htmlRow{Zebra: zebra && i%2 == 1, Cells: make([]htmlCell, 0, len(row))}
-		last := i == len(t.Rows)-1
 		for j, cell := range row {
 			right := j < len(t.Columns) && t.Columns[j].Align == alignRight
-			hr.Cells = append(hr.Cells, htmlCell{Text: cell, Right: right, Last: last, Zebra: hr.Zebra})
+			hr.Cells = append(hr.Cells, htmlCell{Text: htmlKeep(cell), Right: right, Zebra: hr.Zebra, First: j == 0})
 		}
 		ht.Rows = append(ht.Rows, hr)
 	}
 	return ht
 }
 
-// newHTMLBlocks maps markdown blocks to elements; headings start at h2 because
-// the document title is the page's top heading.
-func newHTMLBlocks(blocks []block) []htmlBlock {
+// blocks maps markdown blocks to elements, each with the gap the PDF leaves
+// above it (pdfDraw.blocks); headings start at h2 because the document
+// title is the page's top heading.
+func (g htmlGeometry) blocks(blocks []block) []htmlBlock {
 	if len(blocks) == 0 {
 		return nil
 	}
+	lh := g.m.lh(g.m.base)
 	out := make([]htmlBlock, 0, len(blocks))
+	gap := lh * blocksGap
 	for _, b := range blocks {
 		var hb htmlBlock
+		top, trail := gap, 0.0
 		switch b.Kind {
 		case blockParagraph:
 			hb.Tag = "p"
-			// A code block arrives as a paragraph of one multi-line code run; it
-			// gets a box of its own, as a <pre> would, but wraps long lines.
-			if len(b.Inlines) == 1 && b.Inlines[0].Code && strings.Contains(b.Inlines[0].Text, "\n") {
+			if pdfIsCodeBlock(b) {
 				hb.Tag = "code"
 			}
 		case blockHeading:
-			switch {
-			case b.Level <= 1:
-				hb.Tag = "h2"
-			case b.Level == 2:
-				hb.Tag = "h3"
-			default:
-				hb.Tag = "h4"
-			}
+			hb.Tag = "h" + strconv.Itoa(min(max(b.Level, 1), 5)+1)
+			top += lh * headingGap
 		case blockList:
 			hb.Tag, hb.Items = "ul", make([][]htmlRun, 0, len(b.Items))
+			indent := listIndent
 			if b.Ordered {
 				hb.Tag, hb.Start = "ol", b.Start
+				last := strconv.Itoa(b.Start + len(b.Items) - 1)
+				indent = max(indent, textMM(g.body, last+".", g.m.base)+numberIndent)
 			}
+			hb.Indent = cssJoin("padding-left:" + cssMM(indent))
 			for _, it := range b.Items {
 				hb.Items = append(hb.Items, newHTMLRuns(it))
 			}
 		case blockTable:
 			hb.Tag = "table"
-			right := func(i int) bool { return i < len(b.Aligns) && b.Aligns[i] == alignRight }
-			for i, h := range b.Header {
-				hb.Header = append(hb.Header, htmlInlineCell{Runs: newHTMLRuns(h), Right: right(i)})
-			}
-			for _, row := range b.Rows {
-				cells := make([]htmlInlineCell, 0, len(row))
-				for i, cell := range row {
-					cells = append(cells, htmlInlineCell{Runs: newHTMLRuns(cell), Right: right(i)})
-				}
-				hb.Rows = append(hb.Rows, cells)
-			}
+			g.markdownTable(&hb, b)
 		case blockRule:
 			hb.Tag = "hr"
+			top += lh * paraGap
+			trail = lh * paraGap
 		case blockQuote:
 			hb.Tag = "blockquote"
 		default:
 			continue
 		}
+		hb.Top = cssJoin("margin-top:" + cssMM(top))
 		hb.Runs = newHTMLRuns(b.Inlines)
 		out = append(out, hb)
+		gap = lh*paraGap + trail
 	}
 	return out
+}
+
+// markdownTable sizes a markdown table's columns as pdfDraw.markdownTable
+// does: by their widest text, shrunk to the width when they add up to more.
+func (g htmlGeometry) markdownTable(hb *htmlBlock, b block) {
+	n := len(b.Header)
+	for _, r := range b.Rows {
+		n = max(n, len(r))
+	}
+	if n == 0 {
+		return
+	}
+	size := g.m.base * cellScale
+	natural := make([]float64, n)
+	measure := func(cells [][]inline, bold bool) {
+		for i, c := range cells {
+			w := 0.0
+			for _, in := range c {
+				f := g.body
+				if bold || in.Bold {
+					f = g.bold
+				}
+				w += textMM(f, in.Text, size)
+			}
+			natural[i] = max(natural[i], w)
+		}
+	}
+	measure(b.Header, true)
+	for _, r := range b.Rows {
+		measure(r, false)
+	}
+	sum := 0.0
+	for i := range natural {
+		natural[i] = min(max(natural[i]+mdColAir, mdColMin), g.m.width)
+		sum += natural[i]
+	}
+	scale := 1.0
+	if sum > g.m.width {
+		scale = g.m.width / sum
+	}
+	right := func(i int) bool { return i < len(b.Aligns) && b.Aligns[i] == alignRight }
+	width := func(i int) template.CSS {
+		return cssJoin("width:" + cssLen((natural[i]*scale-2*cellPadX)*pxPerMM))
+	}
+	hb.Width = cssJoin("width:" + cssLen(sum*scale*pxPerMM))
+	for i := range n {
+		var runs []htmlRun
+		if i < len(b.Header) {
+			runs = newHTMLRuns(b.Header[i])
+		}
+		hb.Header = append(hb.Header, htmlInlineCell{Runs: runs, Right: right(i), Width: width(i)})
+	}
+	for _, row := range b.Rows {
+		cells := make([]htmlInlineCell, 0, len(row))
+		for i, cell := range row {
+			cells = append(cells, htmlInlineCell{Runs: newHTMLRuns(cell), Right: right(i)})
+		}
+		hb.Rows = append(hb.Rows, cells)
+	}
 }
 
 // newHTMLRuns converts inline runs, splitting out their hard breaks.
@@ -671,9 +1161,11 @@ func newHTMLRuns(ins []inline) []htmlRun {
 	}
 	out := make([]htmlRun, len(ins))
 	for i, in := range ins {
-		r := htmlRun{Text: in.Text, URL: in.URL, Bold: in.Bold, Italic: in.Italic, Code: in.Code}
+		r := htmlRun{Text: htmlKeep(in.Text), URL: in.URL, Bold: in.Bold, Italic: in.Italic, Code: in.Code}
 		if strings.Contains(in.Text, "\n") {
-			r.Lines = strings.Split(in.Text, "\n")
+			for _, l := range strings.Split(in.Text, "\n") {
+				r.Lines = append(r.Lines, htmlKeep(l))
+			}
 		}
 		r.Plain = r.URL == "" && !r.Bold && !r.Italic && !r.Code && r.Lines == nil
 		out[i] = r

@@ -58,11 +58,12 @@ func htTheme(t testing.TB, header, logoPos, rules string, zebra bool) *theme {
 			BaseSize: 10, HeadingSize: 22, SmallSize: 8, LineHeight: 1.45,
 		},
 		Layout: brandkits.Layout{
-			Paper:   "A4",
-			Margins: brandkits.Margins{Top: 20, Right: 20, Bottom: 20, Left: 25},
-			Header:  brandkits.Header{Style: header, LogoPosition: logoPos, LogoWidth: 42},
-			Table:   brandkits.Table{Zebra: zebra, Rules: rules},
-			Footer:  brandkits.Footer{PageNumbers: true},
+			Paper:        "A4",
+			Margins:      brandkits.Margins{Top: 20, Right: 20, Bottom: 20, Left: 25},
+			AddressBlock: "din5008a",
+			Header:       brandkits.Header{Style: header, LogoPosition: logoPos, LogoWidth: 42},
+			Table:        brandkits.Table{Zebra: zebra, Rules: rules},
+			Footer:       brandkits.Footer{PageNumbers: true},
 		},
 		Logo: htLogo(t, rgb{0xd9, 0x91, 0x2b}),
 	}
@@ -280,8 +281,12 @@ func htViewStrings(v *view, forText bool) []string {
 			add(in.Text)
 		}
 	}
-	add(v.Title, v.Subtitle, v.Brand, v.Greeting, v.Intro, v.TaxNote, v.PayBy, v.SignOff, v.Signature)
-	if !forText {
+	add(v.Title, v.Subtitle, v.Greeting, v.Intro, v.TaxNote, v.PayBy, v.SignOff, v.Signature)
+	if forText {
+		// The e-mail shows the brand name as its logo's text alternative
+		// when the logo is a wordmark, as the PDF leaves the name out.
+		add(v.Brand)
+	} else {
 		add(v.SenderLine)
 	}
 	add(v.Recipient...)
@@ -503,7 +508,7 @@ func TestHTML(t *testing.T) {
 			assert.Contains(t, src, "color:"+th.text.hex())
 			assert.Contains(t, src, "color:"+th.muted.hex())
 			if len(v.Totals) > 0 {
-				assert.Contains(t, src, "font-weight:bold;border-top:2px solid "+primary, "strong total")
+				assert.Contains(t, src, "font-weight:bold;border-top:"+cssMM(ruleMM(strongRule))+" solid "+primary, "strong total")
 			}
 			assert.Contains(t, src, "Noto Serif")
 			assert.Contains(t, src, "Noto Sans")
@@ -529,7 +534,7 @@ func TestHTMLLayoutOptions(t *testing.T) {
 	}{
 		{
 			name: "band header is primary", header: "band", logoPos: "left", rules: "horizontal",
-			want: []string{`style="padding:30px 44px;background-color:#8b2f1c" bgcolor="#8b2f1c"`},
+			want: []string{`background-color:#8b2f1c;vertical-align:top;height:90.71px" bgcolor="#8b2f1c"`},
 		},
 		{
 			name: "minimal header has a rule", header: "minimal", logoPos: "left", rules: "horizontal",
@@ -538,7 +543,7 @@ func TestHTMLLayoutOptions(t *testing.T) {
 		},
 		{
 			name: "centered header centres the logo", header: "centered", logoPos: "right", rules: "horizontal",
-			want: []string{`<td align="center" style="text-align:center"><img`, "margin:0 auto"},
+			want: []string{`<td class="px" align="center"`, "margin:0 auto 7.56px auto", "border-top:2px solid #8b2f1c"},
 		},
 		{
 			name: "logo right", header: "minimal", logoPos: "right", rules: "horizontal",
@@ -546,16 +551,17 @@ func TestHTMLLayoutOptions(t *testing.T) {
 		},
 		{
 			name: "grid rules", header: "band", logoPos: "left", rules: "grid",
-			want: []string{"border:1px solid {rule}", "border:1px solid #8b2f1c"},
+			want: []string{"border-right:1px solid {rule};border-bottom:1px solid {rule}", "border-left:1px solid {rule}"},
 		},
 		{
 			name: "horizontal rules", header: "band", logoPos: "left", rules: "horizontal",
-			want:    []string{"border-bottom:1px solid {rule}"},
-			wantNot: []string{"vertical-align:top;border:1px solid"},
+			want:    []string{"vertical-align:top;border-bottom:1px solid {rule}"},
+			wantNot: []string{"border-right:1px solid {rule}", "border-left:1px solid {rule}"},
 		},
 		{
 			name: "no rules", header: "band", logoPos: "left", rules: "none",
-			wantNot: []string{"border-bottom:1px solid {rule}\">Espresso", "vertical-align:top;border:1px solid", "vertical-align:top;border-bottom:1px solid {rule}"},
+			want:    []string{"vertical-align:top;border:0"},
+			wantNot: []string{"vertical-align:top;border-bottom:1px solid {rule}", "border-right:1px solid {rule}"},
 		},
 		{
 			name: "zebra", header: "band", logoPos: "left", rules: "none", zebra: true,
@@ -597,9 +603,12 @@ func TestHTMLEscapesData(t *testing.T) {
 	assert.NotContains(t, src, "<script")
 	assert.NotContains(t, src, "<b>B</b>")
 	assert.Contains(t, src, "&lt;script&gt;alert(&#39;owned&#39;)&lt;/script&gt;")
-	assert.NotContains(t, src, "javascript:", "html/template refuses unsafe URLs even if the view let one through")
 	doc, err := xhtml.Parse(bytes.NewReader(out))
 	require.NoError(t, err)
+	for _, a := range htFind(doc, "a") {
+		href, _ := htAttr(a, "href")
+		assert.NotContains(t, href, "javascript:", "html/template refuses unsafe URLs even if the view let one through")
+	}
 	assert.Empty(t, htFind(doc, "script"))
 	assert.Contains(t, htVisibleText(doc), htScript)
 	assert.Contains(t, htVisibleText(doc), v.Title)
@@ -681,10 +690,10 @@ func TestHTMLKitStatePerTheme(t *testing.T) {
 			want, wantNot []string
 		}{
 			{a, b, outA,
-				[]string{"Noto Serif", `<tr bgcolor="`, "padding:30px 44px;background-color:" + a.primary.hex()},
-				[]string{"IBM Plex Sans", "border:1px solid " + a.primary.hex(), "margin:0 0 0 auto"}},
+				[]string{"Noto Serif", `<tr bgcolor="`, "background-color:" + a.primary.hex() + ";vertical-align:top;height:"},
+				[]string{"IBM Plex Sans", "border-bottom:2px solid " + a.primary.hex(), "margin:0 0 0 auto"}},
 			{b, a, outB,
-				[]string{"IBM Plex Sans", "Jet Brains Mono", "border-bottom:2px solid " + b.primary.hex(), "border:1px solid " + b.primary.hex(), "margin:0 0 0 auto"},
+				[]string{"IBM Plex Sans", "Jet Brains Mono", "border-bottom:2px solid " + b.primary.hex(), "border-left:1px solid ", "margin:0 0 0 auto"},
 				[]string{"Noto Serif", `<tr bgcolor="`}},
 		} {
 			src := string(k.out)

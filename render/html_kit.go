@@ -1,10 +1,13 @@
 package render
 
 import (
+	"encoding/base64"
 	"fmt"
 	"html/template"
+	"math"
 	"reflect"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"text/template/parse"
@@ -15,22 +18,21 @@ import (
 // HTML document and shared, read-only, by the rest, so that a document pays
 // only for its own words.
 //
-// Most of a page's markup depends on the kit alone: some fifty inline styles,
-// the bgcolor colours and the logo's data URI, which is most of the page's
-// bytes. Written through template actions, each was built and escaped again
-// for every document (the logo's 80 kB of base64 byte by byte), and every
-// action costs a reflective call; that was most of an HTML render's time.
-// Instead, the kit gets its own clone of the page's templates in which each
-// of them is a named template of static text ("S.Body", "C.Primary",
-// "LogoAttrs", ...), escaped once by html/template exactly as the action
-// would have escaped it, which a render copies as it is. Document data still
-// goes through the template's actions and escaping.
+// Most of a page's markup depends on the kit alone: some eighty inline
+// styles, the bgcolor colours and the logo's data URI, which is most of the
+// page's bytes. Written through template actions, each was built and escaped
+// again for every document (the logo's 80 kB of base64 byte by byte), and
+// every action costs a reflective call; that was most of an HTML render's
+// time. Instead, the kit gets its own clone of the page's templates in which
+// each of them is a named template of static text ("S.Body", "C.Primary",
+// "LogoSrc", ...), escaped once by html/template exactly as the action would
+// have escaped it, which a render copies as it is. Document data, and the
+// few sizes that depend on it (the letterhead's, a table's columns), still
+// go through the template's actions and escaping.
 type htmlKit struct {
-	page      *template.Template // the kit's "page"
-	header    htmlHeader
-	logo      bool // the kit has a logo to show
-	logoWidth int  // its display width, px
-	zebra     bool // the kit's tables have zebra rows
+	page  *template.Template // the kit's "page"
+	geo   htmlGeometry
+	zebra bool // the kit's tables have zebra rows
 }
 
 // htmlKitEntry is one theme's slot in htmlKits.
@@ -65,44 +67,36 @@ func htmlKitOf(th *theme) (*htmlKit, error) {
 
 // newHTMLKit works out th's HTML state.
 func newHTMLKit(th *theme) (*htmlKit, error) {
-	o := htmlOptionsOf(th)
+	g := newHTMLGeometry(th)
 	c := newHTMLPalette(th)
-	s := newHTMLStyles(o, c)
 	var e htmlEscaper
-	k := &htmlKit{header: htmlHeader{Style: o.header, Align: o.logoPos}}
-	if o.header == "centered" {
-		k.header.Align = "center"
-	}
+	k := &htmlKit{geo: g, zebra: th.kit.Layout.Table.Zebra}
 
 	// The named templates of static text, each escaped for where the
 	// templates use it: styles in style attributes, colours in bgcolor.
 	static := map[string]string{}
-	sv := reflect.ValueOf(s)
-	for i := range sv.NumField() {
-		static["S."+sv.Type().Field(i).Name] = e.styleValue(sv.Field(i).Interface().(template.CSS))
+	for name, css := range newHTMLStyles(th, g, c) {
+		static[name] = e.styleValue(css)
 	}
-	cv := reflect.ValueOf(htmlColors{Canvas: c.canvas, Background: c.background, Primary: c.primary, Tint: c.tint, Zebra: c.zebra})
+	for name, css := range newHTMLVariantStyles(th, g, c) {
+		static[name] = e.styleValue(css)
+	}
+	cv := reflect.ValueOf(htmlColors{Canvas: c.canvas, Background: c.background, Primary: c.primary, Tint: c.tint, Zebra: c.zebra, MdHead: c.mdHead})
 	for i := range cv.NumField() {
 		static["C."+cv.Type().Field(i).Name] = e.attrValue(cv.Field(i).String())
 	}
-	var logoAttrs string
-	logoAttrs, k.logoWidth, k.logo = newHTMLLogo(th, o, &e)
-	static["LogoAttrs"] = logoAttrs
-	// The brand name and the seller's lines are set on the header band or on
-	// paper, and the name sits lower under a logo.
-	brand, info := s.Brand, s.BrandInfo
-	if o.header == "band" {
-		brand, info = s.BrandOnBand, s.BrandInfoOnBand
+	static["W.Card"] = strconv.Itoa(int(math.Round(th.pageW * pxPerMM)))
+	// Narrower than the paper, the e-mail lets go of the widths it takes
+	// from the page (class fit, tables of class lines) and flows.
+	static["W.Narrow"] = strconv.Itoa(int(math.Round(th.pageW*pxPerMM)) - 1)
+	static["LogoSrc"] = ""
+	if g.logoPW > 0 {
+		// template.URL is safe here: the MIME type is from htmlLogoMIME and
+		// the rest is base64, which has no characters that could end the
+		// attribute.
+		img := th.kit.Logo
+		static["LogoSrc"] = e.srcValue(template.URL("data:" + htmlLogoMIME(img.Format) + ";base64," + base64.StdEncoding.EncodeToString(img.Data)))
 	}
-	if k.logo {
-		brand += ";margin-top:12px"
-	}
-	static["BrandStyle"], static["InfoStyle"] = e.styleValue(brand), e.styleValue(info)
-
-	for name, css := range newHTMLVariantStyles(o, c, s) {
-		static[name] = e.styleValue(css)
-	}
-	k.zebra = o.zebra
 	if e.err != nil {
 		return nil, fmt.Errorf("kit styles: %w", e.err)
 	}
@@ -141,7 +135,7 @@ func newHTMLKitTemplate(static map[string]string) (*template.Template, error) {
 var htmlValueTemplates = func() *template.Template {
 	t := template.Must(template.New("style").Parse(`<p style="{{.}}">`))
 	template.Must(t.New("attr").Parse(`<p bgcolor="{{.}}">`))
-	template.Must(t.New("logo").Parse(`<img src="{{.Src}}" width="{{.Width}}"{{if .Height}} height="{{.Height}}"{{end}}>`))
+	template.Must(t.New("src").Parse(`<img src="{{.}}">`))
 	return t
 }()
 
@@ -173,10 +167,7 @@ func (e *htmlEscaper) attrValue(s string) string {
 	return e.exec("attr", s, len(`<p bgcolor="`), len(`">`))
 }
 
-// logoAttrs is the logo's src, width and height attributes.
-func (e *htmlEscaper) logoAttrs(src template.URL, width, height int) string {
-	return e.exec("logo", struct {
-		Src           template.URL
-		Width, Height int
-	}{src, width, height}, len(`<img `), len(`>`))
+// srcValue is src as the value of an image's src attribute.
+func (e *htmlEscaper) srcValue(src template.URL) string {
+	return e.exec("src", src, len(`<img src="`), len(`">`))
 }

@@ -1036,7 +1036,7 @@ func TestCompressStreams(t *testing.T) {
 type pdfTPaint struct {
 	text    map[string]string // text shown -> its colour
 	strokes map[string]bool   // colours of stroked lines
-	fills   map[string]bool   // colours of filled rectangles and paths
+	fills   map[string]int    // how many rectangles and paths are filled in each colour
 }
 
 var (
@@ -1049,7 +1049,7 @@ var (
 // writes them.
 func pdfTPaintOf(t testing.TB, pdf []byte) pdfTPaint {
 	t.Helper()
-	p := pdfTPaint{text: map[string]string{}, strokes: map[string]bool{}, fills: map[string]bool{}}
+	p := pdfTPaint{text: map[string]string{}, strokes: map[string]bool{}, fills: map[string]int{}}
 	colour := func(m []string) string {
 		if m[2] == "" {
 			return m[1] + " " + m[1] + " " + m[1]
@@ -1081,7 +1081,7 @@ func pdfTPaintOf(t testing.TB, pdf []byte) pdfTPaint {
 			case strings.HasSuffix(line, " S"):
 				p.strokes[stroke] = true
 			case line == "f" || strings.HasSuffix(line, " re f"):
-				p.fills[fill] = true
+				p.fills[fill]++
 			}
 		}
 	}
@@ -1091,7 +1091,7 @@ func pdfTPaintOf(t testing.TB, pdf []byte) pdfTPaint {
 // TestPDFColoursMatchHTML holds the PDF to the HTML's colours: links (text
 // and underline) in the primary colour, the call-to-action button filled with
 // it under white or the text colour (textOn), and the accent only as a
-// decoration, the quote border.
+// decoration: the bar under the title and the quote border.
 func TestPDFColoursMatchHTML(t *testing.T) {
 	th := pdfTTheme(t, nil)
 	col := func(c rgb) string {
@@ -1109,13 +1109,14 @@ func TestPDFColoursMatchHTML(t *testing.T) {
 	assert.Equal(t, primary, p.text["https://harbour.example/account/subscription"], "the button's address under it, a link")
 	assert.True(t, p.strokes[primary], "link underlines in the primary colour")
 	assert.Equal(t, col(textOn(th.primary, th.text)), p.text["Review your subscription"], "button label: the HTML's text colour on primary")
-	assert.False(t, p.strokes[accent] || p.fills[accent], "the accent colour draws neither links nor the button")
+	assert.False(t, p.strokes[accent], "the accent colour draws no links")
+	assert.Equal(t, 1, p.fills[accent], "the accent colour fills the bar under the title, not the button")
 	for text, c := range p.text {
 		assert.NotEqual(t, accent, c, "text %q in the accent colour", text)
 	}
 
 	p = pdfTPaintOf(t, mustDrawPDF(t, th, notice("> Prices include VAT at the standard rate.")))
-	assert.True(t, p.fills[accent], "quote border filled with the accent")
+	assert.Greater(t, p.fills[accent], 1, "quote border filled with the accent, besides the bar under the title")
 	assert.Equal(t, col(th.muted), p.text["Prices include VAT at the standard rate."], "quote text")
 	assert.False(t, p.strokes[accent], "no rules or underlines in the accent colour")
 }

@@ -19,6 +19,33 @@ import (
 	"github.com/liveryhq/livery/brandkits"
 )
 
+// pageMetrics are a kit's type sizes (pt) and content box (mm) with the
+// PDF's defaults filled in, as newPDFDraw works them out. The e-mail is laid
+// out with the same numbers, and a test holds the two to each other.
+type pageMetrics struct {
+	base, small, title, leading float64
+	left, right, width, top     float64
+	pageW                       float64 // the paper's width
+}
+
+// metrics returns th's pageMetrics.
+func (th *theme) metrics() pageMetrics {
+	ty := th.kit.Typography
+	m := pageMetrics{base: pdfOr(ty.BaseSize, 10)}
+	m.small = pdfOr(ty.SmallSize, m.base*0.78)
+	m.title = pdfOr(ty.HeadingSize, m.base*2.1)
+	m.leading = pdfOr(ty.LineHeight, 1.4)
+	m.left = pdfOr(th.marginLeft, 20)
+	m.pageW = th.pageW
+	m.right = th.pageW - pdfOr(th.marginRight, 20)
+	m.width = m.right - m.left
+	m.top = pdfOr(th.marginTop, 20)
+	return m
+}
+
+// lh is the line height, mm, of text of size pt.
+func (m pageMetrics) lh(pt float64) float64 { return ptMM(pt) * m.leading }
+
 // addressWindow is where the recipient's address must sit so a window envelope
 // shows it, in mm from the page's top-left corner.
 type addressWindow struct {
@@ -29,8 +56,8 @@ type addressWindow struct {
 }
 
 // window returns the kit's address window, or false for address_block none.
-func (d *pdfDraw) window() (addressWindow, bool) {
-	switch d.th.kit.Layout.AddressBlock {
+func (th *theme) window() (addressWindow, bool) {
+	switch th.kit.Layout.AddressBlock {
 	case "din5008a":
 		return addressWindow{x: 20, y: 27, w: 85, h: 45, zone: 17.7}, true
 	case "din5008b":
@@ -43,17 +70,62 @@ func (d *pdfDraw) window() (addressWindow, bool) {
 	return addressWindow{}, false
 }
 
+// The letterhead's measures, shared with the e-mail (html.go): lengths in
+// mm, sizes as multiples of the base or small size.
+const (
+	brandLead         = 1.2 // the brand name's line height, × its size
+	bandNameScale     = 1.7 // the brand name on the band
+	minimalNameScale  = 1.8 // the brand name of a minimal header without a logo
+	centeredNameScale = 1.5
+	bandLogoGap       = 5.0  // between the logo and the name on the band
+	infoGap           = 10.0 // between the logo (and name) and the details, at least
+	bandInfoBelowGap  = 3.0  // under the band, above a centred logo's details
+	bandInfoRoom      = 5.0  // kept under the band for them, besides their line
+	minimalInfoGap    = 2.5  // under a centred logo, above the details
+	minimalRuleGap    = 3.5  // under the header's content, above its rule
+	headerRule        = 0.5  // the primary rule of minimal and centred headers
+	centeredLogoGap   = 2.0
+	centeredInfoGap   = 0.5
+	centeredRuleGap   = 2.5
+	centeredRuleW     = 24.0
+	senderScale       = 0.85 // the sender line's size, × the small size
+	infoBlockW        = 78.0 // the document's details, at most
+	infoBlockGap      = 8.0  // between the address and the details, at least
+	infoLabelAir      = 4.0  // right of the details' widest label
+	infoValueScale    = 0.95 // the details' values, × the base size (labels are small)
+	infoRowGap        = 0.6  // between the details' rows
+)
+
+// bandNameSize is the brand name's size on a band inner mm high, pt.
+func bandNameSize(base, inner float64) float64 { return min(base*bandNameScale, ptFromMM(inner)*0.6) }
+
+// isWordmark reports whether a logo drawn w by h mm is wide enough to be a
+// wordmark or a lockup, which carries the brand name already: printing the
+// name beside it would say it twice.
+func isWordmark(w, h float64) bool { return w > 2.2*h }
+
+// textX is where the address text starts, lined up with the body text at
+// left where the window allows.
+func (w addressWindow) textX(left float64) float64 { return min(max(left, w.x+2), w.x+10) }
+
+// headerLimit is how low the letterhead may reach: clear of the address
+// window, and of the sender line above a US window; 60 mm without a window.
+func (th *theme) headerLimit() float64 {
+	win, ok := th.window()
+	if !ok {
+		return 60
+	}
+	limit := win.y - 3
+	if win.zone < 5 {
+		limit -= 5 // the sender line sits above a US window
+	}
+	return limit
+}
+
 // letterhead draws the first page's header, the address and the info block,
 // and leaves the position under them.
 func (d *pdfDraw) letterhead() {
-	win, ok := d.window()
-	limit := 60.0 // header bottom without a window to keep clear
-	if ok {
-		limit = win.y - 3
-		if win.zone < 5 {
-			limit -= 5 // the sender line sits above a US window
-		}
-	}
+	limit := d.th.headerLimit()
 	var bottom float64
 	switch d.th.kit.Layout.Header.Style {
 	case "minimal":
@@ -63,7 +135,7 @@ func (d *pdfDraw) letterhead() {
 	default:
 		bottom = d.headerBand(limit)
 	}
-	d.addressBlock(win, ok, bottom)
+	d.addressBlock(bottom)
 }
 
 // logoBox is the logo scaled to fit w by h, or zero when the kit has none.
@@ -96,15 +168,22 @@ func (d *pdfDraw) logo(maxW, maxH float64) (logoBox, bool) {
 	if pw <= 0 || ph <= 0 {
 		return logoBox{}, false
 	}
-	lb.w = pdfOr(d.th.kit.Layout.Header.LogoWidth, 40)
-	lb.h = lb.w * ph / pw
-	if lb.w > maxW {
-		lb.w, lb.h = maxW, maxW*ph/pw
-	}
-	if lb.h > maxH {
-		lb.w, lb.h = maxH*pw/ph, maxH
-	}
+	lb.w, lb.h = logoFit(d.th.kit.Layout.Header.LogoWidth, pw, ph, maxW, maxH)
 	return lb, true
+}
+
+// logoFit sizes a logo pw by ph pixels to width mm (40 when 0), shrunk to
+// fit maxW by maxH, in mm.
+func logoFit(width, pw, ph, maxW, maxH float64) (w, h float64) {
+	w = pdfOr(width, 40)
+	h = w * ph / pw
+	if w > maxW {
+		w, h = maxW, maxW*ph/pw
+	}
+	if h > maxH {
+		w, h = maxH*pw/ph, maxH
+	}
+	return w, h
 }
 
 // registerLogo registers a prepared logo with fpdf, or returns nil when fpdf
@@ -347,10 +426,8 @@ func absDiff(a, b uint8) int {
 	return int(b - a)
 }
 
-// wordmark reports whether the logo is wide enough to be a wordmark or a
-// lockup, which carries the brand name already: printing the name beside it
-// would say it twice.
-func (lb logoBox) wordmark() bool { return lb.w > 2.2*lb.h }
+// wordmark reports whether the logo is a wordmark (isWordmark).
+func (lb logoBox) wordmark() bool { return isWordmark(lb.w, lb.h) }
 
 // drawLogo draws the logo with its top-left corner at x, y, in the version
 // prepared for its size.
@@ -388,22 +465,7 @@ func (d *pdfDraw) infoLines(lines []string, x, y, w, h float64, align byte, c rg
 	if len(lines) == 0 {
 		return y
 	}
-	size := d.small
-	for size > 6 && float64(len(lines))*d.lh(size) > h {
-		size -= 0.25
-	}
-	// Still too many: pair lines up rather than run into the address.
-	for float64(len(lines))*d.lh(size) > h && len(lines) > 1 {
-		var paired []string
-		for i := 0; i < len(lines); i += 2 {
-			if i+1 < len(lines) {
-				paired = append(paired, lines[i]+"  ·  "+lines[i+1])
-			} else {
-				paired = append(paired, lines[i])
-			}
-		}
-		lines = paired
-	}
+	lines, size := fitInfoLines(lines, d.small, d.lh, h)
 	st := textStyle{family: d.bodyFont, size: size, color: c, align: align}
 	lh := d.lh(size)
 	for _, s := range lines {
@@ -415,24 +477,56 @@ func (d *pdfDraw) infoLines(lines []string, x, y, w, h float64, align byte, c rg
 	return y
 }
 
+// fitInfoLines makes the brand's details fit h mm, one per line of lh(size)
+// from size pt down: it shrinks the type to 6 pt at most, and then pairs
+// lines up ("a  ·  b") rather than run into the address. It returns the
+// lines and their size.
+func fitInfoLines(lines []string, size float64, lh func(float64) float64, h float64) ([]string, float64) {
+	for size > 6 && float64(len(lines))*lh(size) > h {
+		size -= 0.25
+	}
+	for float64(len(lines))*lh(size) > h && len(lines) > 1 {
+		var paired []string
+		for i := 0; i < len(lines); i += 2 {
+			if i+1 < len(lines) {
+				paired = append(paired, lines[i]+infoJoin+lines[i+1])
+			} else {
+				paired = append(paired, lines[i])
+			}
+		}
+		lines = paired
+	}
+	return lines, size
+}
+
+// infoJoin joins brand details written on one line.
+const infoJoin = "  ·  "
+
+// bandGeometry is the band header's height, its padding and the height
+// inside the padding, in mm, for content starting at top and a band that
+// must end above limit.
+func bandGeometry(top, limit float64) (h, pad, inner float64) {
+	h = min(max(top+14, 30), limit)
+	pad = min(8, h*0.26)
+	return h, pad, h - 2*pad
+}
+
 // headerBand is a full-width band in the primary colour with the logo, the
 // brand name and the brand's details.
 func (d *pdfDraw) headerBand(limit float64) float64 {
 	pdf, th, v := d.pdf, d.th, d.v
 	pos := th.kit.Layout.Header.LogoPosition
 	if pos == "center" && len(v.BrandInfo) > 0 {
-		limit -= d.lh(d.small) + 5 // the details go under the band
+		limit -= d.lh(d.small) + bandInfoRoom // the details go under the band
 	}
-	bandH := min(max(d.top+14, 30), limit)
-	pad := min(8, bandH*0.26)
-	inner := bandH - 2*pad
+	bandH, pad, inner := bandGeometry(d.top, limit)
 	d.fillColor(th.primary)
 	pdf.Rect(0, 0, th.pageW, bandH, "F")
 	on := d.onColor(th.primary)
 	soft := pdfMix(on, th.primary, 0.22)
 
 	lb, hasLogo := d.logo(d.width*0.4, inner)
-	name := d.brandStyle(min(d.base*1.7, ptFromMM(inner)*0.6), on)
+	name := d.brandStyle(bandNameSize(d.base, inner), on)
 	var nameLn textLine
 	if v.Brand != "" && (!hasLogo || !lb.wordmark()) {
 		nameLn = d.layout(pdfPlain(v.Brand), d.width*0.5, name)[0]
@@ -443,24 +537,24 @@ func (d *pdfDraw) headerBand(limit float64) float64 {
 	if hasLogo {
 		groupW = lb.w
 		if nameLn.w > 0 {
-			groupW += 5 + nameLn.w
+			groupW += bandLogoGap + nameLn.w
 		}
 	}
 	x := d.logoX(groupW)
 	if hasLogo {
 		d.drawLogo(lb, x, (bandH-lb.h)/2)
-		x += lb.w + 5
+		x += lb.w + bandLogoGap
 	}
 	if nameLn.w > 0 {
 		d.drawLine(nameLn, x, (bandH-name.lead)/2, name)
 	}
 	bottom := bandH
-	infoW := d.width - groupW - 10
+	infoW := d.width - groupW - infoGap
 	switch pos {
 	case "center":
 		st := textStyle{family: d.bodyFont, size: d.small, color: th.muted, align: 'C'}
-		d.setY(bandH + 3)
-		d.paragraph(pdfPlain(strings.Join(v.BrandInfo, "  ·  ")), st, d.left, d.width, nil)
+		d.setY(bandH + bandInfoBelowGap)
+		d.paragraph(pdfPlain(strings.Join(v.BrandInfo, infoJoin)), st, d.left, d.width, nil)
 		bottom = d.y()
 	case "right":
 		h := float64(len(v.BrandInfo)) * d.lh(d.small)
@@ -478,7 +572,10 @@ func ptFromMM(x float64) float64 { return x * 72 / 25.4 }
 // headerTop is where a letterhead that must end above limit starts:
 // letterheads sit higher than the body text margin, and higher still above a
 // high address window.
-func (d *pdfDraw) headerTop(limit float64) float64 { return max(6, min(d.top, 14, limit-16)) }
+func (d *pdfDraw) headerTop(limit float64) float64 { return headerTop(d.top, limit) }
+
+// headerTop is where a letterhead starts on a page whose text starts at top.
+func headerTop(top, limit float64) float64 { return max(6, min(top, 14, limit-16)) }
 
 // headerMinimal is the logo (or the brand name) and the details on the other
 // side above a thin primary rule.
@@ -494,27 +591,27 @@ func (d *pdfDraw) headerMinimal(limit float64) float64 {
 		groupW = lb.w
 		bottom = top + lb.h
 	} else if v.Brand != "" {
-		st := d.brandStyle(d.base*1.8, th.primary)
+		st := d.brandStyle(d.base*minimalNameScale, th.primary)
 		ln := d.layout(pdfPlain(v.Brand), d.width*0.6, st)[0]
 		d.drawLine(ln, d.logoX(ln.w), top, st)
 		groupW = ln.w
 		bottom = top + st.lead
 	}
-	infoW := d.width - groupW - 10
+	infoW := d.width - groupW - infoGap
 	switch pos {
 	case "center":
 		st := textStyle{family: d.bodyFont, size: d.small, color: th.muted, align: 'C'}
-		d.setY(bottom + 2.5)
-		d.paragraph(pdfPlain(strings.Join(v.BrandInfo, "  ·  ")), st, d.left, d.width, nil)
+		d.setY(bottom + minimalInfoGap)
+		d.paragraph(pdfPlain(strings.Join(v.BrandInfo, infoJoin)), st, d.left, d.width, nil)
 		bottom = d.y()
 	case "right":
 		bottom = max(bottom, d.infoLines(v.BrandInfo, d.left, top, infoW, avail, 'L', th.muted))
 	default:
 		bottom = max(bottom, d.infoLines(v.BrandInfo, d.right-infoW, top, infoW, avail, 'R', th.muted))
 	}
-	y := min(bottom+3.5, limit-0.5)
+	y := min(bottom+minimalRuleGap, limit-headerRule)
 	d.drawColor(th.primary)
-	pdf.SetLineWidth(0.5)
+	pdf.SetLineWidth(headerRule)
 	pdf.Line(d.left, y, d.right, y)
 	return y
 }
@@ -526,7 +623,7 @@ func (d *pdfDraw) headerCentered(limit float64) float64 {
 	top := d.headerTop(limit)
 	center := d.left + d.width/2
 	infoH := d.lh(d.small)
-	name := d.brandStyle(d.base*1.5, th.primary)
+	name := d.brandStyle(d.base*centeredNameScale, th.primary)
 	avail := limit - top - infoH - 4
 	y := top
 	lb, hasLogo := d.logo(d.width*0.4, min(20, avail-name.lead-2))
@@ -537,7 +634,7 @@ func (d *pdfDraw) headerCentered(limit float64) float64 {
 	}
 	if hasLogo {
 		d.drawLogo(lb, center-lb.w/2, y)
-		y += lb.h + 2
+		y += lb.h + centeredLogoGap
 	}
 	if v.Brand != "" && name.size > 0 && (!hasLogo || !lb.wordmark()) {
 		ln := d.layout(pdfPlain(v.Brand), d.width, name)[0]
@@ -546,57 +643,72 @@ func (d *pdfDraw) headerCentered(limit float64) float64 {
 	}
 	if len(v.BrandInfo) > 0 {
 		st := textStyle{family: d.bodyFont, size: d.small, color: th.muted, align: 'C'}
-		d.setY(y + 0.5)
-		d.paragraph(pdfPlain(strings.Join(v.BrandInfo, "  ·  ")), st, d.left, d.width, nil)
+		d.setY(y + centeredInfoGap)
+		d.paragraph(pdfPlain(strings.Join(v.BrandInfo, infoJoin)), st, d.left, d.width, nil)
 		y = d.y()
 	}
-	y += 2.5
+	y += centeredRuleGap
 	d.drawColor(th.primary)
-	pdf.SetLineWidth(0.5)
-	pdf.Line(center-12, y, center+12, y)
+	pdf.SetLineWidth(headerRule)
+	pdf.Line(center-centeredRuleW/2, y, center+centeredRuleW/2, y)
 	return y
+}
+
+// addressPlace is where the address block goes on the first page, mm from
+// the page's top-left corner.
+type addressPlace struct {
+	window     bool    // in an envelope's window, under a sender line
+	x, w       float64 // the address's left edge and width
+	y, lh      float64 // its first line's top and its line height
+	senderBase float64 // the sender line's baseline
+	infoTop    float64 // the document's details' top
+	bottom     float64 // the block's bottom, at least
+}
+
+// placeAddress places the address block of lines lines under a header
+// ending at headerBottom: in the window win when hasWindow, or under the
+// header.
+func placeAddress(win addressWindow, hasWindow bool, m pageMetrics, headerBottom float64, lines int) addressPlace {
+	if !hasWindow {
+		y := headerBottom + addressGap
+		return addressPlace{x: m.left, w: m.width * 0.45, y: y, lh: m.lh(m.base), infoTop: y, bottom: y}
+	}
+	// Address text lines up with the body text where the window allows.
+	a := addressPlace{window: true, x: win.textX(m.left), y: win.y + win.zone,
+		infoTop: win.y + min(win.zone, 5), bottom: win.y + win.h, senderBase: win.y + 3.6}
+	a.w = win.x + win.w - a.x - 2
+	if win.zone < 5 {
+		a.senderBase = win.y - 1.5 // above a US window
+	}
+	// Windows are short: as many lines as an address has must fit.
+	a.lh = min(m.lh(m.base), (win.h-win.zone-1)/float64(max(lines, 1)))
+	return a
 }
 
 // addressBlock draws the sender line, the recipient and the info block, at
 // the window's fixed position when the kit has one, under the header if not.
-func (d *pdfDraw) addressBlock(win addressWindow, hasWindow bool, headerBottom float64) {
+func (d *pdfDraw) addressBlock(headerBottom float64) {
 	pdf, th, v := d.pdf, d.th, d.v
-	var addrX, addrY, addrW, infoTop, bottom float64
-	if hasWindow {
-		// Address text lines up with the body text where the window allows.
-		addrX = min(max(d.left, win.x+2), win.x+10)
-		addrW = win.x + win.w - addrX - 2
-		addrY = win.y + win.zone
-		infoTop = win.y + min(win.zone, 5)
-		bottom = win.y + win.h
-		if v.SenderLine != "" {
-			size := d.small * 0.85
-			d.font(d.bodyFont, false, size)
-			s := pdfFit(pdf, v.SenderLine, addrW)
-			base := win.y + 3.6
-			if win.zone < 5 {
-				base = win.y - 1.5
-			}
-			d.textColor(th.muted)
-			pdf.Text(addrX, base, s)
-			d.drawColor(d.tint(th.muted, 0.6))
-			pdf.SetLineWidth(0.15)
-			pdf.Line(addrX, base+0.9, addrX+pdf.GetStringWidth(s), base+0.9)
-		}
-	} else {
-		addrX, addrY, addrW = d.left, headerBottom+10, d.width*0.45
-		infoTop = addrY
-		bottom = addrY
+	win, ok := th.window()
+	a := placeAddress(win, ok, th.metrics(), headerBottom, len(v.Recipient))
+	addrX, addrW, bottom := a.x, a.w, a.bottom
+	if a.window && v.SenderLine != "" {
+		size := d.small * senderScale
+		d.font(d.bodyFont, false, size)
+		s := pdfFit(pdf, v.SenderLine, addrW)
+		d.textColor(th.muted)
+		pdf.Text(addrX, a.senderBase, s)
+		d.drawColor(d.tint(th.muted, 0.6))
+		pdf.SetLineWidth(0.15)
+		pdf.Line(addrX, a.senderBase+0.9, addrX+pdf.GetStringWidth(s), a.senderBase+0.9)
 	}
 
 	st := d.bodyStyle()
-	lh := d.lh(st.size)
-	if hasWindow {
-		// Windows are short: as many lines as an address has must fit.
-		lh = min(lh, (win.h-win.zone-1)/float64(max(len(v.Recipient), 1)))
+	lh := a.lh
+	if a.window {
 		st.lead = lh
 	}
-	y := addrY
+	y := a.y
 	for i, line := range v.Recipient {
 		s := st
 		if i == 0 {
@@ -612,8 +724,8 @@ func (d *pdfDraw) addressBlock(win addressWindow, hasWindow bool, headerBottom f
 		y += lh
 	}
 	bottom = max(bottom, y)
-	bottom = max(bottom, d.infoBlock(infoTop, addrX+addrW+8))
-	d.setY(bottom + 10)
+	bottom = max(bottom, d.infoBlock(a.infoTop, addrX+addrW+infoBlockGap))
+	d.setY(bottom + addressGap)
 }
 
 // infoBlock draws v.Info as label/value rows flush with the right margin, no
@@ -623,16 +735,16 @@ func (d *pdfDraw) infoBlock(top, minX float64) float64 {
 	if len(v.Info) == 0 {
 		return top
 	}
-	w := min(78, d.right-minX)
+	w := min(infoBlockW, d.right-minX)
 	x := d.right - w
 	label := textStyle{family: d.bodyFont, size: d.small, color: th.muted}
-	value := textStyle{family: d.bodyFont, size: d.base * 0.95, color: th.text}
+	value := textStyle{family: d.bodyFont, size: d.base * infoValueScale, color: th.text}
 	lh := d.lh(value.size)
 	labelW := 0.0
 	for _, p := range v.Info {
 		labelW = max(labelW, d.textWidth(label, inline{}, p.Label))
 	}
-	labelW = min(labelW+4, w*0.5)
+	labelW = min(labelW+infoLabelAir, w*0.5)
 	y := top
 	for _, p := range v.Info {
 		ls := d.layout(pdfPlain(p.Label), labelW-2, label)
@@ -644,37 +756,76 @@ func (d *pdfDraw) infoBlock(top, minX float64) float64 {
 		for i, ln := range vs {
 			d.drawLine(ln, d.right-ln.w, y+float64(i)*lh, textStyle{family: value.family, size: value.size, color: value.color, lead: lh})
 		}
-		y += float64(max(len(ls), len(vs)))*lh + 0.6
+		y += float64(max(len(ls), len(vs)))*lh + infoRowGap
 	}
 	return y
 }
 
-// opening draws the title, subtitle, greeting and introduction.
+// The opening's measures, shared with the e-mail (html.go): gaps in mm or,
+// where named so, in base line heights.
+const (
+	titleLead     = 1.15 // the title's line height, × its size
+	subtitleScale = 1.15 // the subtitle's size, × the base size
+	subtitleGap   = 0.5
+	accentBarGap  = 2.0 // from the title (or subtitle) down to the accent bar
+	accentBarW    = 12.0
+	accentBarH    = 0.8
+	accentBarAir  = 1.5  // at least, between the bar and what follows
+	greetingGap   = 1.1  // base line heights
+	introGap      = 0.5  // base line heights
+	openingEnd    = 0.6  // base line heights, after the opening
+	addressGap    = 10.0 // mm under the address block, and under a header without a window
+)
+
+// openingFirstGap is the gap, mm, between the title and what follows it in
+// the opening: the greeting, else the introduction, else the opening's end.
+func openingFirstGap(v *view, lh float64) float64 {
+	switch {
+	case v.Greeting != "":
+		return lh * greetingGap
+	case v.Intro != "":
+		return lh * introGap
+	}
+	return lh * openingEnd
+}
+
+// opening draws the title, subtitle, the accent bar, the greeting and the
+// introduction.
 func (d *pdfDraw) opening() {
 	v, th := d.v, d.th
 	title := d.brandStyle(d.title, th.primary)
-	title.lead = ptMM(d.title) * 1.15
+	title.lead = ptMM(d.title) * titleLead
 	if v.Title != "" {
 		d.paragraph(pdfPlain(v.Title), title, d.left, d.width, nil)
 	}
 	if v.Subtitle != "" {
 		st := d.bodyStyle()
-		st.size = d.base * 1.15
+		st.size = d.base * subtitleScale
 		st.color = th.muted
-		d.setY(d.y() + 0.5)
+		d.setY(d.y() + subtitleGap)
 		d.paragraph(pdfPlain(v.Subtitle), st, d.left, d.width, nil)
 	}
+	// The accent's mark under the title, as in the e-mail: decoration, never
+	// text or a fill under text. It lies in the space under the title, so
+	// what follows keeps its place, unless small type would bring it closer
+	// to the bar than accentBarAir.
 	body := d.bodyStyle()
 	lh := d.lh(d.base)
+	under := d.y()
+	bar := under + accentBarGap
+	d.fillColor(th.accent)
+	d.pdf.Rect(d.left, bar, accentBarW, accentBarH, "F")
+	first := openingFirstGap(v, lh)
+	d.setY(max(under+first, bar+accentBarH+accentBarAir) - first)
 	if v.Greeting != "" {
-		d.gap(lh * 1.1)
+		d.gap(lh * greetingGap)
 		d.paragraph(pdfPlain(v.Greeting), body, d.left, d.width, nil)
 	}
 	if v.Intro != "" {
-		d.gap(lh * 0.5)
+		d.gap(lh * introGap)
 		d.paragraph(pdfPlain(v.Intro), body, d.left, d.width, nil)
 	}
-	d.gap(lh * 0.6)
+	d.gap(lh * openingEnd)
 }
 
 // panelAside is drawn at the right of a pair panel, w wide and at least h
@@ -684,14 +835,36 @@ type panelAside struct {
 	draw func(x, y float64)
 }
 
+// The pair panel's measures in mm, shared with the e-mail.
+const (
+	panelGap     = 6.0  // above the panel
+	panelPad     = 5.0  // inside, around its content
+	panelBar     = 1.2  // the primary edge on its left
+	panelColGap  = 6.0  // between columns of pairs
+	panelRowGap  = 2.5  // between rows of pairs
+	panelLeadGap = 3.5  // under the lead sentence
+	panelTint    = 0.06 // the fill: the primary mixed into the background
+)
+
+// panelColumns is how many columns n pairs take in a panel inner mm wide.
+func panelColumns(inner float64, n int) int {
+	switch {
+	case inner > 150 && n > 4 && n%3 == 0:
+		return 3
+	case inner > 110 && n > 1:
+		return 2
+	}
+	return 1
+}
+
 // pairPanel lays out pairs in columns on a tinted panel, label over value,
 // with an optional lead sentence on top and aside, when not nil, at the
 // right. The panel never splits.
 func (d *pdfDraw) pairPanel(lead string, pairs []pair, boldValues bool, aside *panelAside) {
 	th := d.th
-	const pad = 5.0
+	const pad = panelPad
 	x, w := d.left, d.width
-	inner := w - 2*pad - 1.2
+	inner := w - 2*pad - panelBar
 	if aside != nil {
 		inner -= aside.w + pad
 	}
@@ -700,14 +873,8 @@ func (d *pdfDraw) pairPanel(lead string, pairs []pair, boldValues bool, aside *p
 	label := textStyle{family: d.bodyFont, size: d.small, color: th.muted}
 	value := d.bodyStyle()
 	value.bold = boldValues
-	ncol := 1
-	if inner > 110 && len(pairs) > 1 {
-		ncol = 2
-	}
-	if inner > 150 && len(pairs) > 4 && len(pairs)%3 == 0 {
-		ncol = 3
-	}
-	colW := (inner - float64(ncol-1)*6) / float64(ncol)
+	ncol := panelColumns(inner, len(pairs))
+	colW := (inner - float64(ncol-1)*panelColGap) / float64(ncol)
 
 	var leadLines []textLine
 	h := 0.0
@@ -725,11 +892,11 @@ func (d *pdfDraw) pairPanel(lead string, pairs []pair, boldValues bool, aside *p
 		rowH[i/ncol] = max(rowH[i/ncol], ch)
 	}
 	if lead != "" && len(pairs) > 0 {
-		h += 3.5
+		h += panelLeadGap
 	}
 	for i, rh := range rowH {
 		if i > 0 {
-			h += 2.5
+			h += panelRowGap
 		}
 		h += rh
 	}
@@ -737,32 +904,32 @@ func (d *pdfDraw) pairPanel(lead string, pairs []pair, boldValues bool, aside *p
 		h = max(h, aside.h)
 	}
 	total := h + 2*pad
-	d.gap(6)
+	d.gap(panelGap)
 	d.ensure(total)
 	y0 := d.y()
-	d.fillColor(d.tint(th.primary, 0.06))
+	d.fillColor(d.tint(th.primary, panelTint))
 	d.pdf.Rect(x, y0, w, total, "F")
 	d.fillColor(th.primary)
-	d.pdf.Rect(x, y0, 1.2, total, "F")
-	cx := x + 1.2 + pad
+	d.pdf.Rect(x, y0, panelBar, total, "F")
+	cx := x + panelBar + pad
 	y := y0 + pad
 	for _, ln := range leadLines {
 		d.drawLine(ln, cx, y, leadSt)
 		y += d.lh(leadSt.size)
 	}
 	if lead != "" && len(pairs) > 0 {
-		y += 3.5
+		y += panelLeadGap
 	}
 	for r, rh := range rowH {
 		if r > 0 {
-			y += 2.5
+			y += panelRowGap
 		}
 		for c := 0; c < ncol; c++ {
 			i := r*ncol + c
 			if i >= len(cells) {
 				break
 			}
-			px := cx + float64(c)*(colW+6)
+			px := cx + float64(c)*(colW+panelColGap)
 			py := y
 			for _, ln := range cells[i].l {
 				d.drawLine(ln, px, py, label)
@@ -781,6 +948,9 @@ func (d *pdfDraw) pairPanel(lead string, pairs []pair, boldValues bool, aside *p
 	d.setY(y0 + total)
 }
 
+// taxNoteGap is the space above the tax note, mm.
+const taxNoteGap = 4.0
+
 // payment draws the tax note, then the pay-by sentence and payment details.
 func (d *pdfDraw) payment() {
 	v := d.v
@@ -788,7 +958,7 @@ func (d *pdfDraw) payment() {
 		st := d.bodyStyle()
 		st.size = d.small
 		st.color = d.th.muted
-		d.gap(4)
+		d.gap(taxNoteGap)
 		d.paragraph(pdfPlain(v.TaxNote), st, d.left, d.width, nil)
 	}
 	if v.PayBy == "" && len(v.Payment) == 0 {
@@ -796,6 +966,17 @@ func (d *pdfDraw) payment() {
 	}
 	d.pairPanel(v.PayBy, v.Payment, false, d.payCodeAside())
 }
+
+// The key facts' measures in mm, shared with the e-mail.
+const (
+	factsGap       = 6.0  // above the facts
+	factPadX       = 4.0  // inside a row, left of the label
+	factPadY       = 2.4  // inside a row, above and below
+	factLabelAir   = 8.0  // right of the widest label
+	factLabelShare = 0.42 // of the width, at most, for the labels
+	factRule       = 0.6  // the background-coloured line between rows
+	factTint       = 0.06 // the rows' fill: the primary mixed into the background
+)
 
 // facts draws a notice's key facts: muted labels, bold values, one row each.
 func (d *pdfDraw) facts() {
@@ -810,8 +991,8 @@ func (d *pdfDraw) facts() {
 	for _, f := range v.Facts {
 		labelW = max(labelW, d.textWidth(label, inline{}, f.Label))
 	}
-	labelW = min(labelW+8, d.width*0.42)
-	const padX, padY = 4.0, 2.4
+	labelW = min(labelW+factLabelAir, d.width*factLabelShare)
+	const padX, padY = factPadX, factPadY
 	lh := d.lh(d.base)
 	type row struct {
 		l, v []textLine
@@ -825,14 +1006,14 @@ func (d *pdfDraw) facts() {
 		rows[i] = r
 		total += r.h
 	}
-	d.gap(6)
+	d.gap(factsGap)
 	// A short table stays whole; a long one at least keeps two rows together.
 	if len(rows) <= 8 {
 		d.ensure(total)
 	} else {
 		d.ensure(rows[0].h + rows[1].h)
 	}
-	fill := d.tint(th.primary, 0.06)
+	fill := d.tint(th.primary, factTint)
 	for i, r := range rows {
 		ls, vs, h := r.l, r.v, r.h
 		d.ensure(h)
@@ -841,7 +1022,7 @@ func (d *pdfDraw) facts() {
 		d.pdf.Rect(d.left, y, d.width, h, "F")
 		if i > 0 && y > d.top+0.01 {
 			d.drawColor(d.th.background)
-			d.pdf.SetLineWidth(0.6)
+			d.pdf.SetLineWidth(factRule)
 			d.pdf.Line(d.left, y, d.right, y)
 		}
 		for j, ln := range ls {
@@ -853,6 +1034,16 @@ func (d *pdfDraw) facts() {
 		d.setY(y + h)
 	}
 }
+
+// The call to action's measures in mm, shared with the e-mail.
+const (
+	actionGap    = 8.0  // above the button
+	actionURLGap = 2.0  // between the button and its address
+	buttonScale  = 1.05 // the label's size, × the base size
+	buttonPadX   = 8.0
+	buttonPadY   = 3.0
+	buttonRadius = 1.6
+)
 
 // action draws the call to action as a clickable button, with its URL printed
 // underneath for readers of the printed page. The button is the HTML one: a
@@ -868,29 +1059,35 @@ func (d *pdfDraw) action() {
 	if label == "" {
 		label = a.URL
 	}
-	st := textStyle{family: d.bodyFont, size: d.base * 1.05, color: textOn(th.primary, th.text), bold: true}
-	ln := d.layout(pdfPlain(label), d.width-16, st)
-	bh := float64(len(ln))*d.lh(st.size) + 6
-	bw := 16.0
+	st := textStyle{family: d.bodyFont, size: d.base * buttonScale, color: textOn(th.primary, th.text), bold: true}
+	ln := d.layout(pdfPlain(label), d.width-2*buttonPadX, st)
+	bh := float64(len(ln))*d.lh(st.size) + 2*buttonPadY
+	bw := 2 * buttonPadX
 	for _, l := range ln {
-		bw = max(bw, l.w+16)
+		bw = max(bw, l.w+2*buttonPadX)
 	}
 	urlSt := textStyle{family: d.bodyFont, size: d.small, color: th.muted}
 	urlLines := d.layout([]inline{{Text: a.URL, URL: a.URL}}, d.width, urlSt)
-	d.gap(8)
-	d.ensure(bh + 2 + float64(len(urlLines))*d.lh(d.small))
+	d.gap(actionGap)
+	d.ensure(bh + actionURLGap + float64(len(urlLines))*d.lh(d.small))
 	y := d.y()
 	d.fillColor(th.primary)
-	pdf.RoundedRect(d.left, y, bw, bh, 1.6, "1234", "F")
-	ly := y + 3
+	pdf.RoundedRect(d.left, y, bw, bh, buttonRadius, "1234", "F")
+	ly := y + buttonPadY
 	for _, l := range ln {
 		d.drawLine(l, d.left+(bw-l.w)/2, ly, st)
 		ly += d.lh(st.size)
 	}
 	pdf.LinkString(d.left, y, bw, bh, a.URL)
-	d.setY(y + bh + 2)
+	d.setY(y + bh + actionURLGap)
 	d.drawLines(urlLines, urlSt, d.left, d.width, nil)
 }
+
+// The closing's measures, shared with the e-mail.
+const (
+	signOffGap   = 1.5 // base line heights above the sign-off
+	signatureGap = 6.0 // mm between the sign-off and the signature
+)
 
 // closing draws the sign-off and the signature, together.
 func (d *pdfDraw) closing() {
@@ -900,13 +1097,13 @@ func (d *pdfDraw) closing() {
 	}
 	st := d.bodyStyle()
 	lh := d.lh(d.base)
-	d.gap(lh * 1.5)
+	d.gap(lh * signOffGap)
 	d.ensure(lh*2 + 8)
 	if v.SignOff != "" {
 		d.paragraph(pdfPlain(v.SignOff), st, d.left, d.width, nil)
 	}
 	if v.Signature != "" {
-		d.setY(d.y() + 6)
+		d.setY(d.y() + signatureGap)
 		st.bold = true
 		d.paragraph(pdfPlain(v.Signature), st, d.left, d.width, nil)
 	}

@@ -1,5 +1,7 @@
 package render
 
+import "strings"
+
 // gridCol is a table column's width in mm and alignment.
 type gridCol struct {
 	w     float64
@@ -65,7 +67,7 @@ func (d *pdfDraw) grid(cols []gridCol, header [][]inline, rows [][][]inline, gs 
 			x += c.w
 		}
 		d.drawColor(gs.ruleColor)
-		pdf.SetLineWidth(0.2)
+		pdf.SetLineWidth(ruleWidth)
 		switch {
 		case gs.rules == "grid" && !(isHead && gs.headFill != nil):
 			x = x0
@@ -115,6 +117,52 @@ func (d *pdfDraw) grid(cols []gridCol, header [][]inline, rows [][][]inline, gs 
 	d.tableHeader = nil
 }
 
+// minFirstColumn is the share of the width the first column keeps at least
+// when columnWidths widens the others.
+const minFirstColumn = 0.25
+
+// columnWidths shares width (mm) among t's columns by their shares, then
+// widens each column after the first to its widest word, padding included,
+// taking the room from the first column, whose descriptions wrap. A word is
+// text between spaces: an amount and its currency, joined by a no-break
+// space, are one, so an amount is never cut between its digits. measure
+// gives a word's width in the header's type or the rows'. The e-mail sizes
+// its columns with the same function.
+func columnWidths(t *table, width float64, measure func(s string, head bool) float64) []float64 {
+	share := 0.0
+	for _, c := range t.Columns {
+		share += c.Width
+	}
+	w := make([]float64, len(t.Columns))
+	for i, c := range t.Columns {
+		w[i] = width / float64(len(t.Columns))
+		if share > 0 {
+			w[i] = c.Width / share * width
+		}
+	}
+	widest := func(s string, head bool) float64 {
+		m := 0.0
+		for _, word := range strings.Split(s, " ") {
+			m = max(m, measure(word, head))
+		}
+		return m
+	}
+	for j := 1; j < len(w); j++ {
+		need := widest(t.Columns[j].Label, true)
+		for _, r := range t.Rows {
+			if j < len(r) {
+				need = max(need, widest(r[j], false))
+			}
+		}
+		need += 2 * cellPadX
+		if take := min(need-w[j], w[0]-width*minFirstColumn); take > 0 {
+			w[0] -= take
+			w[j] += take
+		}
+	}
+	return w
+}
+
 // pdfAlign is a for alignOffset.
 func pdfAlign(a align) byte {
 	if a == alignRight {
@@ -123,24 +171,38 @@ func pdfAlign(a align) byte {
 	return 'L'
 }
 
+// The invoice table's measures, shared with the e-mail: sizes as multiples
+// of the base size, lengths in mm, tints as shares of a colour mixed into
+// the background.
+const (
+	tableGap  = 4.0  // above the table
+	headScale = 0.85 // the header's type
+	cellScale = 0.95 // the rows' type
+	cellPadX  = 2.5
+	cellPadY  = 2.1
+	ruleTint  = 0.3  // rules: the muted colour
+	ruleWidth = 0.2  // rules
+	zebraTint = 0.06 // zebra rows: the primary
+)
+
 // invoiceTable draws the invoice lines.
 func (d *pdfDraw) invoiceTable() {
 	t := d.v.Table
 	if t == nil || len(t.Columns) == 0 {
 		return
 	}
-	share := 0.0
-	for _, c := range t.Columns {
-		share += c.Width
-	}
+	body := textStyle{family: d.bodyFont, size: d.base * cellScale}
+	head := textStyle{family: d.bodyFont, size: d.base * headScale, bold: true}
+	widths := columnWidths(t, d.width, func(s string, isHead bool) float64 {
+		if isHead {
+			return d.textWidth(head, inline{}, s)
+		}
+		return d.textWidth(body, inline{}, s)
+	})
 	cols := make([]gridCol, len(t.Columns))
 	header := make([][]inline, len(t.Columns))
 	for i, c := range t.Columns {
-		w := 1 / float64(len(t.Columns))
-		if share > 0 {
-			w = c.Width / share
-		}
-		cols[i] = gridCol{w: w * d.width, align: c.Align}
+		cols[i] = gridCol{w: widths[i], align: c.Align}
 		header[i] = pdfPlain(c.Label)
 	}
 	rows := make([][][]inline, len(t.Rows))
@@ -154,16 +216,16 @@ func (d *pdfDraw) invoiceTable() {
 	lay := th.kit.Layout.Table
 	fill := th.primary
 	gs := gridStyle{
-		size: d.base * 0.95, headSize: d.base * 0.85,
+		size: d.base * cellScale, headSize: d.base * headScale,
 		headFill: &fill, headText: d.onColor(th.primary),
-		rules: lay.Rules, ruleColor: d.tint(th.muted, 0.3),
-		padX: 2.5, padY: 2.1,
+		rules: lay.Rules, ruleColor: d.tint(th.muted, ruleTint),
+		padX: cellPadX, padY: cellPadY,
 	}
 	if lay.Zebra {
-		z := d.tint(th.primary, 0.06)
+		z := d.tint(th.primary, zebraTint)
 		gs.zebra = &z
 	}
-	d.gap(4)
+	d.gap(tableGap)
 	d.grid(cols, header, rows, gs)
 }
 
@@ -175,39 +237,34 @@ func (d *pdfDraw) totals() {
 		return
 	}
 	pdf, th := d.pdf, d.th
-	w := d.width * 0.45
-	if t := d.v.Table; t != nil && len(t.Columns) >= 2 {
-		n := len(t.Columns)
-		w = max(w, (t.Columns[n-1].Width+t.Columns[n-2].Width)*d.width)
-	}
-	w = min(w, d.width)
+	w := totalsWidth(d.v.Table, d.width)
 	x := d.right - w
 	st := d.bodyStyle()
-	lh := d.lh(st.size) + 1.2
+	lh := d.lh(st.size) + totalsAir
 	strong := st
-	strong.size = d.base * 1.2
+	strong.size = d.base * strongScale
 	strong.bold = true
 	strong.color = th.primary
-	slh := d.lh(strong.size) + 1.5
-	h := 3.0
+	slh := d.lh(strong.size) + strongAir
+	h := totalsGap
 	for _, r := range rows {
 		if r.Strong {
-			h += slh + 3
+			h += slh + 2*strongGap
 		} else {
 			h += lh
 		}
 	}
 	d.ensure(h)
-	d.setY(d.y() + 3)
+	d.setY(d.y() + totalsGap)
 	for _, r := range rows {
 		s, rh := st, lh
 		if r.Strong {
 			s, rh = strong, slh
-			d.setY(d.y() + 1.5)
+			d.setY(d.y() + strongGap)
 			d.drawColor(th.primary)
-			pdf.SetLineWidth(0.4)
+			pdf.SetLineWidth(strongRule)
 			pdf.Line(x, d.y(), d.right, d.y())
-			d.setY(d.y() + 1.5)
+			d.setY(d.y() + strongGap)
 		}
 		y := d.y()
 		label := d.layout(pdfPlain(r.Label), w*0.6, s)
@@ -215,15 +272,44 @@ func (d *pdfDraw) totals() {
 		if !r.Strong {
 			s.color = th.muted
 		}
-		d.drawLine(label[0], x+2.5, y, s)
+		d.drawLine(label[0], x+cellPadX, y, s)
 		s.color = st.color
 		if r.Strong {
 			s.color = th.primary
 		}
-		d.drawLine(value[0], d.right-2.5-value[0].w, y, s)
+		d.drawLine(value[0], d.right-cellPadX-value[0].w, y, s)
 		d.setY(y + rh)
 	}
 }
+
+// The totals' measures in mm, shared with the e-mail.
+const (
+	totalsGap   = 3.0 // above the totals
+	totalsAir   = 1.2 // under each row's line
+	strongScale = 1.2 // the amount due's size, × the base size
+	strongAir   = 1.5 // under the amount due's line
+	strongGap   = 1.5 // above and below the rule over the amount due
+	strongRule  = 0.4
+)
+
+// totalsWidth is the width of the totals, mm, in a content box width mm
+// wide: 45% of it, or more to line up with the last two columns of t.
+func totalsWidth(t *table, width float64) float64 {
+	w := width * 0.45
+	if t != nil && len(t.Columns) >= 2 {
+		n := len(t.Columns)
+		w = max(w, (t.Columns[n-1].Width+t.Columns[n-2].Width)*width)
+	}
+	return min(w, width)
+}
+
+// A markdown table's measures, shared with the e-mail.
+const (
+	mdPadY     = 1.6  // mm, above and below a cell's text
+	mdColAir   = 10.0 // mm added to a column's widest text
+	mdColMin   = 18.0 // mm, the narrowest column
+	mdHeadTint = 0.08 // the header's fill: the primary
+)
 
 // markdownTable draws a GFM table from markdown, full width, columns sized by
 // their content.
@@ -236,7 +322,7 @@ func (d *pdfDraw) markdownTable(b block) {
 		return
 	}
 	st := d.bodyStyle()
-	st.size = d.base * 0.95
+	st.size = d.base * cellScale
 	natural := make([]float64, n)
 	measure := func(cells [][]inline, bold bool) {
 		for i, c := range cells {
@@ -255,7 +341,7 @@ func (d *pdfDraw) markdownTable(b block) {
 	}
 	sum := 0.0
 	for i := range natural {
-		natural[i] = min(max(natural[i]+10, 18), d.width) // padding and air
+		natural[i] = min(max(natural[i]+mdColAir, mdColMin), d.width) // padding and air
 		sum += natural[i]
 	}
 	cols := make([]gridCol, n)
@@ -268,12 +354,12 @@ func (d *pdfDraw) markdownTable(b block) {
 			cols[i].align = b.Aligns[i]
 		}
 	}
-	fill := d.tint(d.th.primary, 0.08)
+	fill := d.tint(d.th.primary, mdHeadTint)
 	gs := gridStyle{
 		size: st.size, headSize: st.size,
 		headFill: &fill, headText: d.th.text,
-		rules: "horizontal", ruleColor: d.tint(d.th.muted, 0.3),
-		padX: 2.5, padY: 1.6,
+		rules: "horizontal", ruleColor: d.tint(d.th.muted, ruleTint),
+		padX: cellPadX, padY: mdPadY,
 	}
 	d.grid(cols, b.Header, b.Rows, gs)
 }

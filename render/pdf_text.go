@@ -207,7 +207,7 @@ func (d *pdfDraw) drawLine(ln textLine, x, y float64, st textStyle) {
 		text, n := d.joinPieces(ln.pieces[i:], st)
 		i += n
 		if p.in.Code && !st.code {
-			d.fillColor(d.tint(d.th.muted, 0.14))
+			d.fillColor(d.tint(d.th.muted, codeRunTint))
 			pdf.Rect(px-0.5, base-ptMM(st.size)*0.8, p.w+1, ptMM(st.size)*1.05, "F")
 		}
 		c := st.color
@@ -342,14 +342,42 @@ func (d *pdfDraw) bodyStyle() textStyle {
 	return textStyle{family: d.bodyFont, size: d.base, color: d.th.text}
 }
 
+// The markdown body's measures, shared with the e-mail: gaps in base line
+// heights, lengths in mm, sizes as multiples of the base size, tints as
+// shares of a colour mixed into the background.
+const (
+	blocksGap    = 1.0  // above the body
+	paraGap      = 0.6  // between blocks
+	headingGap   = 0.5  // more above a heading
+	headingLead  = 1.25 // a heading's line height, × its size
+	listIndent   = 6.0  // where list text starts
+	bulletX      = 1.2  // where a bullet starts
+	listItemGap  = 0.25 // between list items
+	quoteIndent  = 5.0  // where a quote's text starts
+	quoteBar     = 0.9  // the width of its accent border
+	codeScale    = 0.9
+	codePadX     = 4.0
+	codePadY     = 2.0
+	codeTint     = 0.12 // a code block's fill: the muted colour
+	codeRunTint  = 0.14 // an inline code run's shading: the muted colour
+	hrTint       = 0.4  // a rule: the muted colour
+	hrWidth      = 0.25
+	numberGap    = 2.0 // between a list number and its text
+	numberIndent = 3.0 // room beside the widest list number
+)
+
+// headingScale is the size of a markdown heading of level 1 to 6, × the
+// base size. Levels 1 and 2 are drawn in the primary colour.
+var headingScale = [...]float64{1.55, 1.3, 1.12, 1, 1, 1}
+
 // blocks draws markdown blocks.
 func (d *pdfDraw) blocks(bs []block) {
 	if len(bs) == 0 {
 		return
 	}
-	d.gap(d.lh(d.base))
+	d.gap(d.lh(d.base) * blocksGap)
 	body := d.bodyStyle()
-	para := d.lh(d.base) * 0.6
+	para := d.lh(d.base) * paraGap
 	for i, b := range bs {
 		if i > 0 {
 			d.gap(para)
@@ -370,17 +398,17 @@ func (d *pdfDraw) blocks(bs []block) {
 		case blockRule:
 			d.gap(para)
 			d.ensure(1)
-			d.drawColor(d.tint(d.th.muted, 0.4))
-			d.pdf.SetLineWidth(0.25)
+			d.drawColor(d.tint(d.th.muted, hrTint))
+			d.pdf.SetLineWidth(hrWidth)
 			d.pdf.Line(d.left, d.y(), d.right, d.y())
 			d.setY(d.y() + para)
 		case blockQuote:
 			st := body
 			st.color = d.th.muted
 			bar := d.th.accent // the quote border of the HTML, a decoration only
-			d.paragraph(b.Inlines, st, d.left+5, d.width-5, func(y, h float64) {
+			d.paragraph(b.Inlines, st, d.left+quoteIndent, d.width-quoteIndent, func(y, h float64) {
 				d.fillColor(bar)
-				d.pdf.Rect(d.left, y, 0.9, h, "F")
+				d.pdf.Rect(d.left, y, quoteBar, h, "F")
 			})
 		}
 	}
@@ -395,15 +423,15 @@ func pdfIsCodeBlock(b block) bool {
 // codeBlock draws code on a shaded panel, line by line.
 func (d *pdfDraw) codeBlock(in inline) {
 	st := d.bodyStyle()
-	st.size = d.base * 0.9
+	st.size = d.base * codeScale
 	st.code = true
 	lh := d.lh(st.size)
-	lines := d.layout([]inline{in}, d.width-8, st)
-	fill := d.tint(d.th.muted, 0.12)
+	lines := d.layout([]inline{in}, d.width-2*codePadX, st)
+	fill := d.tint(d.th.muted, codeTint)
 	for i, ln := range lines {
 		h := lh
 		if i == 0 || i == len(lines)-1 {
-			h += 2
+			h += codePadY
 		}
 		d.ensure(h)
 		y := d.y()
@@ -411,23 +439,22 @@ func (d *pdfDraw) codeBlock(in inline) {
 		d.pdf.Rect(d.left, y, d.width, h, "F")
 		ty := y
 		if i == 0 {
-			ty += 2
+			ty += codePadY
 		}
-		d.drawLine(ln, d.left+4, ty, st)
+		d.drawLine(ln, d.left+codePadX, ty, st)
 		d.setY(y + h)
 	}
 }
 
 // heading draws a markdown heading and keeps it with the next two lines.
 func (d *pdfDraw) heading(b block) {
-	scale := [...]float64{1.55, 1.3, 1.12, 1, 1, 1}
 	lvl := min(max(b.Level, 1), 6)
-	st := textStyle{family: d.headFont, size: d.base * scale[lvl-1], color: d.th.text, bold: true}
+	st := textStyle{family: d.headFont, size: d.base * headingScale[lvl-1], color: d.th.text, bold: true}
 	if lvl <= 2 {
 		st.color = d.th.primary
 	}
-	st.lead = ptMM(st.size) * 1.25
-	d.gap(d.lh(d.base) * 0.5)
+	st.lead = ptMM(st.size) * headingLead
+	d.gap(d.lh(d.base) * headingGap)
 	lines := d.layout(b.Inlines, d.width, st)
 	d.ensure(float64(len(lines))*st.lead + 2*d.lh(d.base))
 	d.drawLines(lines, st, d.left, d.width, nil)
@@ -437,15 +464,15 @@ func (d *pdfDraw) heading(b block) {
 func (d *pdfDraw) list(b block) {
 	st := d.bodyStyle()
 	lh := d.lh(st.size)
-	indent := 6.0
+	indent := listIndent
 	if b.Ordered {
 		d.font(st.family, false, st.size)
 		last := strconv.Itoa(b.Start + len(b.Items) - 1)
-		indent = max(indent, d.pdf.GetStringWidth(last+".")+3)
+		indent = max(indent, d.pdf.GetStringWidth(last+".")+numberIndent)
 	}
 	for i, item := range b.Items {
 		if i > 0 {
-			d.gap(lh * 0.25)
+			d.gap(lh * listItemGap)
 		}
 		lines := d.layout(item, d.width-indent, st)
 		d.ensure(float64(min(len(lines), 2)) * lh)
@@ -454,11 +481,11 @@ func (d *pdfDraw) list(b block) {
 			n := strconv.Itoa(b.Start+i) + "."
 			d.font(st.family, false, st.size)
 			d.textColor(d.th.muted)
-			d.pdf.Text(d.left+indent-2-d.pdf.GetStringWidth(n), y+lh/2+0.3*ptMM(st.size), n)
+			d.pdf.Text(d.left+indent-numberGap-d.pdf.GetStringWidth(n), y+lh/2+0.3*ptMM(st.size), n)
 		} else {
 			d.font(st.family, true, st.size)
 			d.textColor(d.th.primary)
-			d.pdf.Text(d.left+1.2, y+lh/2+0.3*ptMM(st.size), d.bullet)
+			d.pdf.Text(d.left+bulletX, y+lh/2+0.3*ptMM(st.size), d.bullet)
 		}
 		d.drawLines(lines, st, d.left+indent, d.width-indent, nil)
 	}
