@@ -191,6 +191,12 @@ func (s *Server) docView(e *entry, k *kitState) docView {
 	if e.doc.sample {
 		dv.Path = e.doc.name
 	}
+	if l := e.doc.legacy; l != nil {
+		dv.Path = "samples/sources/" + l.file
+		if l.profile != "" {
+			dv.Path += " through " + l.profile
+		}
+	}
 	if k != nil {
 		dv.Kit = k.src.sample
 		if k.kit != nil {

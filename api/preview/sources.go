@@ -49,10 +49,16 @@ type docSource struct {
 	path   string // the file, as shown on the page; empty for a sample
 	kits   []string
 	sample bool
+	// legacy is set for a bundled legacy source (samples/sources), shown
+	// as the canonical document it maps to.
+	legacy *legacySource
 }
 
 // read returns the document's bytes.
 func (d docSource) read() ([]byte, error) {
+	if d.legacy != nil {
+		return d.legacy.canonical()
+	}
 	if d.sample {
 		return samples.Document(d.name)
 	}
@@ -121,7 +127,14 @@ func (s *sources) documents() ([]docSource, error) {
 			}
 			out = append(out, docSource{name: p.Document, kits: kits, sample: true})
 		}
-		return out, nil
+		if s.kits[0].dir != "" {
+			return out, nil // a kit folder: the canonical samples only
+		}
+		legacy, err := sampleSourceDocs()
+		if err != nil {
+			return nil, err
+		}
+		return append(out, legacy...), nil
 	}
 	if !s.dataDir {
 		return []docSource{{name: filepath.Base(s.dataPath), path: s.dataPath, kits: all}}, nil
