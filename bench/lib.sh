@@ -1,0 +1,87 @@
+# bench/lib.sh: what bench/api.sh and bench/batch.sh share. Source it after
+# setting ROOT and TMP; it starts and stops one `livery serve` on loopback
+# with file storage in $TMP/data and sets URL and PID.
+#
+# The server's TMPDIR is $TMP/tmp: the file backend writes each object to a
+# temporary file in TMPDIR and renames it into place, and a deployment keeps
+# TMPDIR on the storage volume (a rename cannot cross filesystems). Left at
+# the machine's /tmp, every object would be created in a directory that all
+# other processes churn, which on this machine's ext4 (no journal) makes
+# creating files there far slower; see docs/benchmarks.md.
+
+PID=
+URL=
+
+# build_livery builds the livery binary into $TMP.
+build_livery() {
+	(cd "$ROOT" && go build -o "$TMP/livery" ./cmd/livery)
+}
+
+# start_server starts `livery serve` on a free loopback port with fresh
+# file storage ($TMP/data), its JSON log in $TMP/serve.log, and waits for
+# /readyz. Extra arguments go to serve.
+start_server() {
+	mkdir -p "$TMP/tmp"
+	TMPDIR="$TMP/tmp" LIVERY_STORAGE="file://$TMP/data" "$TMP/livery" serve --addr 127.0.0.1:0 "$@" \
+		>"$TMP/serve.out" 2>"$TMP/serve.log" &
+	PID=$!
+	for _ in $(seq 1 400); do
+		URL=$(sed -n 's/^livery serve: listening on \(http:[^ ]*\)$/\1/p' "$TMP/serve.out")
+		if [[ -n $URL ]] && curl -fsS -o /dev/null "$URL/readyz"; then
+			return 0
+		fi
+		if ! kill -0 "$PID" 2>/dev/null; then
+			cat "$TMP/serve.log" >&2
+			return 1
+		fi
+		sleep 0.05
+	done
+	echo "server did not become ready" >&2
+	return 1
+}
+
+# stop_server stops the server with SIGTERM and waits for it; it fails when
+# the server exits with an error.
+stop_server() {
+	local pid=$PID
+	PID=
+	kill -TERM "$pid"
+	wait "$pid"
+}
+
+# server_cpu_ms prints the server's CPU time so far (user + system) in ms.
+server_cpu_ms() {
+	awk -v tck="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); print ($12 + $13) * 1000 / tck }' "/proc/$PID/stat"
+}
+
+# server_hwm prints the server's peak resident set size (VmHWM).
+server_hwm() {
+	sed -n 's/^VmHWM:[[:space:]]*//p' "/proc/$PID/status"
+}
+
+# machine prints what the numbers were measured on.
+machine() {
+	echo "machine: $(nproc) cores, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1), $(awk '/MemTotal/ { printf "%.0f GiB", $2/1048576 }' /proc/meminfo), $(cd "$ROOT" && go env GOVERSION); load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+}
+
+# cleanup stops a server still running and removes $TMP unless KEEP=1.
+cleanup() {
+	if [[ -n $PID ]] && kill -0 "$PID" 2>/dev/null; then
+		kill -TERM "$PID" 2>/dev/null || true
+		wait "$PID" 2>/dev/null || true
+	fi
+	if [[ ${KEEP:-0} == 1 ]]; then
+		echo "kept $TMP" >&2
+	else
+		rm -rf "$TMP"
+	fi
+}
+
+# fs_probe prints what creating a file costs now on the filesystem of $TMP
+# (bench/fsprobe): the floor of the file backend's cost per stored object.
+fs_probe() {
+	if [[ ! -x $TMP/fsprobe ]]; then
+		(cd "$ROOT" && go build -o "$TMP/fsprobe" ./bench/fsprobe)
+	fi
+	"$TMP/fsprobe" -dir "$TMP" -n "${1:-500}"
+}
