@@ -1,6 +1,7 @@
 package render
 
 import (
+	"regexp"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -62,4 +63,35 @@ func TestIndirectAnnotsRewritesPage(t *testing.T) {
 	again, err := indirectAnnots(in)
 	require.NoError(t, err)
 	assert.Equal(t, out, again, "deterministic")
+}
+
+// TestObjHeadersMatchRegexp checks the hand-rolled object header scan against
+// the regular expression it replaced, on edge cases and on every sample PDF.
+func TestObjHeadersMatchRegexp(t *testing.T) {
+	re := regexp.MustCompile(`(?m)^(\d+) 0 obj\n`)
+	want := func(pdf []byte) [][4]int {
+		var out [][4]int
+		for _, m := range re.FindAllSubmatchIndex(pdf, -1) {
+			out = append(out, [4]int{m[0], m[1], m[2], m[3]})
+		}
+		return out
+	}
+	inputs := map[string]string{
+		"empty":            "",
+		"first line":       "1 0 obj\n<<>>\nendobj\n",
+		"no number":        "\n 0 obj\n",
+		"mid line":         "x12 0 obj\n",
+		"generation":       "\n12 10 obj\n",
+		"two":              "%PDF\n3 0 obj\na\nendobj\n45 0 obj\nb\nendobj\n",
+		"no newline after": "\n7 0 obj",
+		"stream bytes":     "\n9 0 obj\nstream\n\x000 0 obj\n5 0 obj\nendstream\n",
+	}
+	for _, s := range smpSamples(t) {
+		inputs["sample "+s.name] = string(s.out.PDF)
+	}
+	for name, in := range inputs {
+		t.Run(name, func(t *testing.T) {
+			assert.Equal(t, want([]byte(in)), objHeaders([]byte(in)))
+		})
+	}
 }
