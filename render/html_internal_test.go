@@ -652,6 +652,32 @@ func htOtherTheme(t testing.TB) *theme {
 	return th
 }
 
+// htDecodeLogo decodes a data: URI of a PNG.
+func htDecodeLogo(t *testing.T, src string) image.Image {
+	t.Helper()
+	b64, ok := strings.CutPrefix(src, "data:image/png;base64,")
+	require.True(t, ok, "src %.40q", src)
+	data, err := base64.StdEncoding.DecodeString(b64)
+	require.NoError(t, err)
+	img, err := png.Decode(bytes.NewReader(data))
+	require.NoError(t, err)
+	return img
+}
+
+// htFill is the colour of an htLogo's disc.
+func htFill(t *testing.T, logo *brandkits.Image) rgb {
+	t.Helper()
+	img, err := png.Decode(bytes.NewReader(logo.Data))
+	require.NoError(t, err)
+	return htRGB(img.At(24, 24))
+}
+
+// htRGB drops a colour's alpha.
+func htRGB(c color.Color) rgb {
+	r, g, b, _ := c.RGBA()
+	return rgb{uint8(r >> 8), uint8(g >> 8), uint8(b >> 8)}
+}
+
 // htLogoSrc is the src of out's one <img>, entities decoded.
 func htLogoSrc(t *testing.T, out []byte) string {
 	t.Helper()
@@ -697,7 +723,10 @@ func TestHTMLKitStatePerTheme(t *testing.T) {
 				[]string{"Noto Serif", `<tr bgcolor="`}},
 		} {
 			src := string(k.out)
-			assert.Equal(t, "data:image/png;base64,"+base64.StdEncoding.EncodeToString(k.th.kit.Logo.Data), htLogoSrc(t, k.out))
+			// The theme's own logo, composed onto the colour it sits on.
+			logo := htDecodeLogo(t, htLogoSrc(t, k.out))
+			assert.Equal(t, htFill(t, k.th.kit.Logo), htRGB(logo.At(24, 24)), "logo colour")
+			assert.Equal(t, k.th.logoBackground(), htRGB(logo.At(0, 0)), "logo background")
 			assert.Contains(t, src, `bgcolor="`+k.th.primary.hex()+`"`)
 			assert.NotContains(t, src, k.other.primary.hex())
 			assert.Contains(t, src, "color:"+k.th.text.hex())

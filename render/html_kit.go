@@ -1,7 +1,6 @@
 package render
 
 import (
-	"encoding/base64"
 	"fmt"
 	"html/template"
 	"math"
@@ -85,6 +84,9 @@ func newHTMLKit(th *theme) (*htmlKit, error) {
 	for i := range cv.NumField() {
 		static["C."+cv.Type().Field(i).Name] = e.attrValue(cv.Field(i).String())
 	}
+	// Printed, the e-mail fills the kit's paper as the PDF does, instead of
+	// the browser's default paper and margins shrinking it.
+	static["W.Paper"] = cssMM(th.pageW) + " " + cssMM(th.pageH)
 	static["W.Card"] = strconv.Itoa(int(math.Round(th.pageW * pxPerMM)))
 	// Narrower than the paper, the e-mail lets go of the widths it takes
 	// from the page (class fit, tables of class lines) and flows.
@@ -94,8 +96,7 @@ func newHTMLKit(th *theme) (*htmlKit, error) {
 		// template.URL is safe here: the MIME type is from htmlLogoMIME and
 		// the rest is base64, which has no characters that could end the
 		// attribute.
-		img := th.kit.Logo
-		static["LogoSrc"] = e.srcValue(template.URL("data:" + htmlLogoMIME(img.Format) + ";base64," + base64.StdEncoding.EncodeToString(img.Data)))
+		static["LogoSrc"] = e.srcValue(template.URL(th.htmlLogoURI(th.kit.Logo, g.logoMM)))
 	}
 	if e.err != nil {
 		return nil, fmt.Errorf("kit styles: %w", e.err)
