@@ -1,10 +1,16 @@
-// Command batchgen writes a billing run for POST /v1/batches to stdout: n
-// NDJSON lines, each a document request for a distinct one-page invoice (the
-// sample document with a unique number), as it goes, so that a pipe into
-// curl streams the batch without holding it anywhere.
+// Command batchgen writes a billing run to stdout: n NDJSON lines, each for
+// a distinct one-page invoice (the sample document with a unique number),
+// as it goes, so that a pipe streams the run without holding it anywhere.
+//
+// With -shape request (the default) each line is a document request for
+// POST /v1/batches ({"kit": ..., "data": document}); with -shape document
+// it is the canonical document alone, a line of `livery render --data
+// run.ndjson`.
 //
 //	go run ./bench/batchgen -n 100000 | curl -sS -T - -X POST \
 //		-H 'Content-Type: application/x-ndjson' http://127.0.0.1:8080/v1/batches
+//	go run ./bench/batchgen -n 100000 -shape document >run.ndjson
+//	livery render --kit roastery --data run.ndjson --out out
 package main
 
 import (
@@ -30,10 +36,14 @@ func main() {
 
 func run() error {
 	n := flag.Int("n", 100_000, "number of lines")
-	kit := flag.String("kit", "roastery@live", "kit of every line")
+	kit := flag.String("kit", "roastery@live", "kit of every line (-shape request)")
+	shape := flag.String("shape", "request", "what a line is: request (a POST /v1/batches line) or document (a canonical document, for livery render)")
 	sample := flag.String("sample", "invoice-onepage.json", "sample document (samples/documents)")
 	runID := flag.String("run-id", strconv.FormatInt(time.Now().UnixNano(), 36), "prefix of the invoice numbers, so that runs against one storage stay distinct")
 	flag.Parse()
+	if *shape != "request" && *shape != "document" {
+		return fmt.Errorf("-shape %q: want request or document", *shape)
+	}
 
 	doc, err := samples.Document(*sample)
 	if err != nil {
@@ -48,7 +58,12 @@ func run() error {
 	}
 	const hole = "\x00batchgen\x00"
 	data["number"], _ = json.Marshal(hole)
-	line, err := json.Marshal(map[string]any{"kit": *kit, "data": data})
+	var line []byte
+	if *shape == "document" {
+		line, err = json.Marshal(data)
+	} else {
+		line, err = json.Marshal(map[string]any{"kit": *kit, "data": data})
+	}
 	if err != nil {
 		return err
 	}

@@ -13,7 +13,7 @@ const usage = `livery renders branded documents from raw data and a brand kit.
 
 Usage:
   livery render  --kit DIR|NAME --data FILE [--out DIR] [--format pdf,html,txt,sms]
-                 [--profile FILE|NAME@N] [--input json|csv|ubl]
+                 [--profile FILE|NAME@N] [--input json|ndjson|csv|ubl] [--concurrency N]
   livery map     [--profile FILE|NAME@N] --data FILE [--input json|csv|ubl]
   livery samples [--out DIR] [--format pdf,html,txt,sms]
   livery preview [--kit DIR] [--data FILE|DIR] [--addr 127.0.0.1:0] [--dpi 96]
@@ -44,6 +44,15 @@ kit (roastery, insurer, telecom, polderstroom).
 --profile maps legacy JSON or a CSV billing run (docs/mapping.md): a profile
 file, a published profile (NAME, NAME@N, NAME@live) or a bundled sample
 profile (sap-export, billing-run). UBL XML (.xml) needs no profile.
+
+render renders a whole billing run from NDJSON (.ndjson, .jsonl or --input
+ndjson; one canonical document a line, or legacy JSON with --profile; - reads
+standard input) or a CSV billing run: --concurrency documents at once
+(default: one per CPU), each named after its number (else line-N), a
+duplicate name getting -2, -3. The paths written are printed in input order;
+a document that fails is one line on stderr and the run goes on; a summary
+line ends it ("rendered N documents, M failed in S s (R docs/s)"), and the
+exit status is 1 when any failed.
 `
 
 // command is one subcommand: it gets its arguments and writes to stdout;

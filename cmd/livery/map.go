@@ -20,9 +20,10 @@ import (
 	"github.com/liveryhq/livery/storage"
 )
 
-// diag receives the per-invoice error lines of a CSV run. A command gets
-// only stdout; run owns stderr and prints a command's own error, so the
-// lines that come before it go here.
+// diag receives the per-document error lines and the summary of a
+// multi-document run (NDJSON or CSV). A command gets only stdout; run owns
+// stderr and prints a command's own error, so the lines that come before it
+// go here.
 var diag io.Writer = os.Stderr
 
 // runMap implements `livery map`: the canonical JSON a mapping makes of a
@@ -43,6 +44,9 @@ func runMap(args []string, stdout io.Writer) error {
 	src, err := newSource(*profileSpec, *inputKind, *dataPath, *setting)
 	if err != nil {
 		return err
+	}
+	if src.kind == inputNDJSON {
+		return fmt.Errorf("%w: livery map reads one document or a CSV run; render NDJSON with livery render", errUsage)
 	}
 	if src.kind == inputCSV {
 		return eachInvoice(src, *dataPath, func(m mapped) error {
@@ -73,12 +77,15 @@ const (
 	inputJSON      = "json"      // legacy JSON through a profile
 	inputCSV       = "csv"       // a CSV billing run through a profile
 	inputUBL       = "ubl"       // UBL 2.1 XML, mapped without a profile
+	// inputNDJSON is one document a line: canonical JSON, or legacy JSON
+	// through a profile when there is one.
+	inputNDJSON = "ndjson"
 )
 
 // source says how to read --data.
 type source struct {
 	kind    string
-	profile *mapping.Profile
+	profile *mapping.Profile // nil for canonical input, and for NDJSON of canonical documents
 }
 
 // newSource picks the input format from --input or the file extension and
@@ -92,12 +99,14 @@ func newSource(profileSpec, input, dataPath, setting string) (*source, error) {
 			kind = inputCSV
 		case ".xml":
 			kind = inputUBL
+		case ".ndjson", ".jsonl":
+			kind = inputNDJSON
 		default:
 			kind = inputJSON
 		}
-	case inputJSON, inputCSV, inputUBL:
+	case inputJSON, inputCSV, inputUBL, inputNDJSON:
 	default:
-		return nil, fmt.Errorf("%w: --input: unknown input format %q (json, csv, ubl)", errUsage, input)
+		return nil, fmt.Errorf("%w: --input: unknown input format %q (json, ndjson, csv, ubl)", errUsage, input)
 	}
 	switch {
 	case kind == inputUBL && profileSpec != "":
@@ -106,6 +115,8 @@ func newSource(profileSpec, input, dataPath, setting string) (*source, error) {
 		return &source{kind: kind}, nil
 	case kind == inputCSV && profileSpec == "":
 		return nil, fmt.Errorf("%w: CSV input needs --profile: the profile says which column is which", errUsage)
+	case kind == inputNDJSON && profileSpec == "":
+		return &source{kind: inputNDJSON}, nil
 	case profileSpec == "":
 		return &source{kind: inputCanonical}, nil
 	}
@@ -116,7 +127,7 @@ func newSource(profileSpec, input, dataPath, setting string) (*source, error) {
 	switch {
 	case kind == inputCSV && p.CSV == nil:
 		return nil, fmt.Errorf("%w: profile %s maps JSON documents (it has no csv section); use it with JSON input", errUsage, p.Name)
-	case kind == inputJSON && p.CSV != nil:
+	case (kind == inputJSON || kind == inputNDJSON) && p.CSV != nil:
 		return nil, fmt.Errorf("%w: profile %s reads CSV billing runs; use it with a .csv file or --input csv", errUsage, p.Name)
 	}
 	return &source{kind: kind, profile: p}, nil
@@ -160,7 +171,7 @@ func (s *source) invoices(r io.Reader) iter.Seq2[mapped, error] {
 			}
 			n++
 			m := mapped{label: d.Rows() + " (invoice " + d.Number + ")", doc: d.Document, json: d.JSON, err: d.Err}
-			m.base = fileBase(d.Number, n, names)
+			m.base = fileBase(d.Number, "invoice-"+strconv.Itoa(n), names)
 			if !yield(m, nil) {
 				return
 			}
@@ -204,8 +215,11 @@ func eachInvoice(s *source, dataPath string, do func(mapped) error) error {
 	return nil
 }
 
-// fileBase turns an invoice number into a safe, unique file name base.
-func fileBase(number string, n int, used map[string]bool) string {
+// fileBase turns a document number into a safe file name base (fallback
+// when it has none), unique among used: a later duplicate gets "-2", "-3".
+// used is keyed case-folded, because on macOS and Windows "a.pdf" and
+// "A.pdf" are one file.
+func fileBase(number, fallback string, used map[string]bool) string {
 	var b strings.Builder
 	for _, r := range number {
 		if r < 128 && (r == '-' || r == '_' || r == '.' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z') {
@@ -219,13 +233,14 @@ func fileBase(number string, n int, used map[string]bool) string {
 		base = base[:100]
 	}
 	if base == "" {
-		base = "invoice-" + strconv.Itoa(n)
+		base = fallback
 	}
-	for i := 2; used[base]; i++ {
-		base = strings.TrimSuffix(base, "-"+strconv.Itoa(i-1)) + "-" + strconv.Itoa(i)
+	unique := base
+	for i := 2; used[strings.ToLower(unique)]; i++ {
+		unique = base + "-" + strconv.Itoa(i)
 	}
-	used[base] = true
-	return base
+	used[strings.ToLower(unique)] = true
+	return unique
 }
 
 // readData reads --data, - being standard input.
@@ -290,19 +305,9 @@ func openProfileStore(ctx context.Context, setting string) (*storage.ProfileStor
 	return storage.NewProfileStore(b), func() { b.Close() }, nil
 }
 
-// renderMapped renders the documents of a legacy input: one for JSON and
-// UBL, every invoice of a CSV run (those that fail are reported on diag).
+// renderMapped renders the single document of a legacy input: legacy JSON
+// through a profile, or UBL. Runs (CSV, NDJSON) go through renderRun.
 func renderMapped(r *render.Renderer, src *source, dataPath, outDir string, formats []render.Format, stdout io.Writer) error {
-	write := func(m mapped, base string) error {
-		paths, err := renderFiles(r, m.json, dataPath, base, outDir, formats)
-		for _, p := range paths {
-			fmt.Fprintln(stdout, p)
-		}
-		return err
-	}
-	if src.kind == inputCSV {
-		return eachInvoice(src, dataPath, func(m mapped) error { return write(m, m.base) })
-	}
 	data, err := readData(dataPath)
 	if err != nil {
 		return err
@@ -315,5 +320,9 @@ func renderMapped(r *render.Renderer, src *source, dataPath, outDir string, form
 	if dataPath == "-" {
 		base = "document"
 	}
-	return write(m, base)
+	paths, err := renderFiles(r, m.json, dataPath, base, outDir, formats)
+	for _, p := range paths {
+		fmt.Fprintln(stdout, p)
+	}
+	return err
 }

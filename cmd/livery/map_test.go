@@ -72,26 +72,6 @@ func TestMapReportsSourceAndTarget(t *testing.T) {
 	assert.Contains(t, stdout, `"number": "0090012345"`, "the JSON built so far is printed to debug the mapping")
 }
 
-func TestRenderCSVRunReportsEachFailure(t *testing.T) {
-	diagOut := captureDiag(t)
-	dir, out := t.TempDir(), t.TempDir()
-	data, err := os.ReadFile(sources + "billing-run.csv")
-	require.NoError(t, err)
-	run := writeFile(t, dir, "run.csv", strings.Replace(string(data), ";245,5;", ";245,5x;", 1))
-	code, stdout, stderr := runCLI(t, "render", "--kit", "polderstroom", "--profile", sources+"billing-run.yaml",
-		"--data", run, "--out", out, "--format", "pdf,txt")
-	assert.Equal(t, 1, code)
-	assert.Equal(t, "livery render: "+run+": 1 of 3 invoices failed\n", stderr)
-	assert.Equal(t, "run.csv rows 5-6 (invoice PS-F-2026-11-600102): cannot map document: 1 problem: row 5, column aantal -> lines[0].quantity: not a number: \"245,5x\"\n", diagOut.String())
-	assert.Equal(t, []string{
-		filepath.Join(out, "PS-F-2026-11-600101.pdf"), filepath.Join(out, "PS-F-2026-11-600101.txt"),
-		filepath.Join(out, "PS-F-2026-11-600103.pdf"), filepath.Join(out, "PS-F-2026-11-600103.txt"),
-	}, strings.Fields(stdout))
-	txt, err := os.ReadFile(filepath.Join(out, "PS-F-2026-11-600103.txt"))
-	require.NoError(t, err)
-	assert.Contains(t, string(txt), "44,87")
-}
-
 func TestRenderUBLAndLegacyJSON(t *testing.T) {
 	out := t.TempDir()
 	code, stdout, stderr := runCLI(t, "render", "--kit", "roastery", "--data", sources+"ubl-invoice.xml", "--out", out, "--format", "txt")

@@ -7,28 +7,36 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
+	"time"
 
 	"github.com/liveryhq/livery/brandkits"
 	"github.com/liveryhq/livery/render"
 	"github.com/liveryhq/livery/samples"
 )
 
-// runRender implements `livery render`: one document, one kit, files out.
+// runRender implements `livery render`: one kit, and one document or a run
+// of them (NDJSON, CSV), files out.
 func runRender(args []string, stdout io.Writer) error {
+	start := time.Now()
 	fs := newFlags("render")
 	kitSpec := fs.String("kit", "", "kit folder, or the name of a bundled sample kit")
-	dataPath := fs.String("data", "", "document: canonical JSON, legacy JSON or CSV with --profile, or UBL XML (- for standard input)")
+	dataPath := fs.String("data", "", "document: canonical JSON, NDJSON (one document a line), legacy JSON or CSV with --profile, or UBL XML (- for standard input)")
 	outDir := fs.String("out", ".", "folder to write the files to")
 	formatList := fs.String("format", "pdf,html,txt", "formats to write: pdf, html, txt, sms")
-	profileSpec := fs.String("profile", "", "mapping profile for legacy JSON or CSV --data: a profile file, or NAME, NAME@N, NAME@live from the profile store")
-	inputKind := fs.String("input", "", "input format: json, csv or ubl (default: from the --data extension)")
+	profileSpec := fs.String("profile", "", "mapping profile for legacy JSON, NDJSON or CSV --data: a profile file, or NAME, NAME@N, NAME@live from the profile store")
+	inputKind := fs.String("input", "", "input format: json, ndjson, csv or ubl (default: from the --data extension)")
+	concurrency := fs.Int("concurrency", runtime.GOMAXPROCS(0), "documents of an NDJSON or CSV run rendered at once")
 	setting := storageFlag(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if *kitSpec == "" || *dataPath == "" {
 		return fmt.Errorf("%w: --kit and --data are required", errUsage)
+	}
+	if *concurrency < 1 {
+		return fmt.Errorf("%w: --concurrency must be at least 1", errUsage)
 	}
 	formats, err := parseFormats(*formatList)
 	if err != nil {
@@ -41,6 +49,14 @@ func runRender(args []string, stdout io.Writer) error {
 	kit, err := loadKitFrom(*kitSpec, *setting)
 	if err != nil {
 		return err
+	}
+	if src.kind == inputNDJSON || src.kind == inputCSV {
+		r, err := render.New(kit)
+		if err != nil {
+			return err
+		}
+		run := &renderRun{r: r, src: src, dataPath: *dataPath, outDir: *outDir, formats: formats, workers: *concurrency, start: start}
+		return run.run(stdout)
 	}
 	if src.kind != inputCanonical {
 		r, err := render.New(kit)
@@ -89,10 +105,20 @@ func renderFiles(r *render.Renderer, data []byte, source, base, outDir string, f
 	if err := os.MkdirAll(outDir, 0o755); err != nil {
 		return nil, err
 	}
-	var paths []string
+	return writeOutputs(out, base, outDir, formats)
+}
+
+// writeOutputs writes one file per format, outDir/base.EXT, each whole or
+// not at all. When one fails, the files written before it are removed
+// again, so a document that failed leaves no files.
+func writeOutputs(out *render.Output, base, outDir string, formats []render.Format) ([]string, error) {
+	paths := make([]string, 0, len(formats))
 	for _, f := range formats {
 		p := filepath.Join(outDir, base+f.Extension())
 		if err := writeAtomic(p, out.Bytes(f)); err != nil {
+			for _, w := range paths {
+				os.Remove(w)
+			}
 			return nil, err
 		}
 		paths = append(paths, p)
@@ -170,13 +196,17 @@ func writeAtomic(path string, data []byte) error {
 	if err != nil {
 		return err
 	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
+	// Removed only on failure: after the rename the name is gone, and a
+	// billing run would pay one failing unlink per file for nothing.
+	_, err = tmp.Write(data)
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
 	}
-	if err := tmp.Close(); err != nil {
-		return err
+	if err == nil {
+		err = os.Rename(tmp.Name(), path)
 	}
-	return os.Rename(tmp.Name(), path)
+	if err != nil {
+		os.Remove(tmp.Name())
+	}
+	return err
 }
