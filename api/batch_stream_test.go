@@ -263,11 +263,25 @@ func TestBatchGracefulShutdown(t *testing.T) {
 	}
 }
 
+// warmRenderer builds the test server's renderer of kit ref before a test
+// that gives each line a deadline. Building it (parsing the kit and its
+// fonts) is done once per server and takes up to half a second under -race
+// on a busy 2-core machine, while a line after it takes tens of
+// milliseconds: left to the first lines, it is what such a test would time.
+func warmRenderer(t *testing.T, e *testEnv, ref string) {
+	t.Helper()
+	_, _, err := e.Server.resolveKit(context.Background(), &Principal{Name: "warm-up", Role: RoleRenderer}, ref)
+	require.NoError(t, err)
+}
+
 // TestBatchLineTimeout holds one line until its deadline: that line fails
 // with a timeout and the others are stored.
 func TestBatchLineTimeout(t *testing.T) {
 	e := newTestEnv(t, "mem", func(c *Config) {
-		c.RequestTimeout = 200 * time.Millisecond
+		// Ten times what a line takes under -race on a busy 2-core
+		// machine once the renderer is built; the held line waits for all
+		// of it.
+		c.RequestTimeout = 500 * time.Millisecond
 		hookKits(func(ctx context.Context, ref string) error {
 			if ref == "roastery@1" {
 				<-ctx.Done()
@@ -276,6 +290,8 @@ func TestBatchLineTimeout(t *testing.T) {
 			return nil
 		})(c)
 	})
+	// roastery, roastery@1 and roastery@live are one version: one renderer.
+	warmRenderer(t, e, "roastery")
 	invoice := sampleDocument(t, "invoice-onepage.json")
 	var body bytes.Buffer
 	for _, kit := range []string{"roastery", "roastery@1", "roastery@live"} {
@@ -287,14 +303,18 @@ func TestBatchLineTimeout(t *testing.T) {
 	require.Equal(t, BatchCounts{Lines: 3, OK: 2, Errors: 1}, sum)
 	require.NotNil(t, results[1].Error)
 	require.Equal(t, problemTypePrefix+ProblemTimeout, results[1].Error.Type, results[1].Error.Detail)
-	require.Contains(t, results[1].Error.Detail, "200ms")
+	require.Contains(t, results[1].Error.Detail, "500ms")
 }
 
 // TestBatchClientGoesQuiet stops sending in the middle of the body: once
 // the idle time (4 × RequestTimeout) has passed, the batch ends with what
 // it answered and a summary that says why.
 func TestBatchClientGoesQuiet(t *testing.T) {
-	e := newTestEnv(t, "mem", func(c *Config) { c.RequestTimeout = 250 * time.Millisecond })
+	// Lines must render within RequestTimeout, and the test waits 4 × it:
+	// ten times a line's time under -race on a busy machine, the renderer
+	// built beforehand.
+	e := newTestEnv(t, "mem", func(c *Config) { c.RequestTimeout = 500 * time.Millisecond })
+	warmRenderer(t, e, "roastery")
 	line := mustBatchLine(t, "roastery", sampleDocument(t, "invoice-onepage.json"), "txt")
 	quiet := make(chan struct{})
 	t.Cleanup(func() { close(quiet) })
@@ -308,9 +328,9 @@ func TestBatchClientGoesQuiet(t *testing.T) {
 	defer resp.Body.Close()
 	results, sum := newBatchStream(t, resp.Body).all()
 	require.Len(t, results, 5)
-	require.NotNil(t, sum.Error)
+	require.NotNil(t, sum.Error, "summary %+v", sum)
 	require.Equal(t, problemTypePrefix+ProblemTimeout, sum.Error.Type)
-	require.Contains(t, sum.Error.Detail, "1s")
+	require.Contains(t, sum.Error.Detail, "2s")
 	sum.Error = nil
 	require.Equal(t, BatchCounts{Lines: 5, OK: 5, Stopped: true}, sum)
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"testing"
@@ -13,45 +12,9 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/liveryhq/livery/api/internal/browsertest"
 )
-
-// studioNeedTool returns the path of an external program, skipping the
-// test when it is missing, except under CI=true, where a skip would hide a
-// gap.
-func studioNeedTool(t *testing.T, name, install string) string {
-	t.Helper()
-	if name == "chromium" && os.Getenv("LIVERY_CHROMIUM") != "" {
-		name = os.Getenv("LIVERY_CHROMIUM")
-	}
-	path, err := exec.LookPath(name)
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("%s not installed (%s); CI must have it", name, install)
-		}
-		t.Skipf("%s not installed (%s): skipping", name, install)
-	}
-	return path
-}
-
-// studioBrowser starts headless Chromium with a fresh profile, closed when
-// the test ends.
-func studioBrowser(t *testing.T) context.Context {
-	t.Helper()
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(studioNeedTool(t, "chromium", "apt-get install chromium, or set $LIVERY_CHROMIUM")),
-		chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1440, 1000),
-	)
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancel := chromedp.NewContext(allocCtx)
-	t.Cleanup(func() {
-		cancel()
-		cancelAlloc() // waits for the browser to exit
-	})
-	require.NoError(t, chromedp.Do(ctx), "start chromium")
-	return ctx
-}
 
 // studioWait polls the page until the JavaScript expression gives a
 // non-empty string, and returns it; it fails with the page's text after a
@@ -92,16 +55,12 @@ func studioDo(t *testing.T, ctx context.Context, steps ...chromedp.Action[chrome
 // LIVERY_UPDATE_SCREENSHOTS=1: a normal test run changes no files.
 func studioScreenshot(t *testing.T, ctx context.Context, name string) {
 	t.Helper()
-	if os.Getenv("LIVERY_UPDATE_SCREENSHOTS") != "1" {
+	if !browsertest.UpdateScreenshots() {
 		return
 	}
 	dir, err := filepath.Abs(filepath.Join("..", "docs", "screenshots"))
 	require.NoError(t, err)
-	png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
-	require.NoError(t, err)
-	require.NoError(t, os.MkdirAll(dir, 0o755))
-	require.NoError(t, os.WriteFile(filepath.Join(dir, name), png, 0o644))
-	t.Logf("wrote %s", filepath.Join(dir, name))
+	browsertest.Screenshot(t, ctx, dir, name)
 }
 
 // studioImagesLoaded is an expression that holds when the element with id
@@ -117,8 +76,8 @@ func studioImagesLoaded(id string) string {
 // primary colour is too pale and sees the contrast error with its path and
 // swatches, uploads a fixed one, compares it with live and publishes it.
 func TestStudioInBrowser(t *testing.T) {
-	studioNeedTool(t, "pdftoppm", "apt-get install poppler-utils")
-	ctx := studioBrowser(t)
+	browsertest.NeedTool(t, "pdftoppm", "apt-get install poppler-utils")
+	ctx := browsertest.Start(t)
 	e := newTestEnv(t, "file", nil)
 	dir := t.TempDir()
 	pale := filepath.Join(dir, "roastery-autumn.tar.gz")

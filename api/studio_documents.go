@@ -3,7 +3,6 @@ package api
 import (
 	"errors"
 	"fmt"
-	"math"
 	"net/http"
 	"strconv"
 	"strings"
@@ -26,15 +25,9 @@ type docCard struct {
 	Pages            int
 	Errors           []FieldProblem
 	HTMLURL, PDFURL  string
-	Images           []pageImage
+	Images           []preview.PageImage
 	ImagesOff        bool
 	RenderTime, Size string
-}
-
-// pageImage is one PDF page as an image.
-type pageImage struct {
-	URL, Alt      string
-	Width, Height int
 }
 
 // documentsData is the page of every sample document with the draft.
@@ -81,7 +74,7 @@ func (st *studio) docCard(d *draft, side, label string, r *render.Renderer, doc 
 	}
 	base := fmt.Sprintf("/studio/drafts/%s/files/%s/%s/", d.ID, side, doc.ID)
 	q := "?v=" + v.Key
-	card.Type, card.Number, card.Pages = typeLabel(v.Type), v.Number, v.Pages
+	card.Type, card.Number, card.Pages = preview.TypeLabel(v.Type), v.Number, v.Pages
 	card.HTMLURL, card.PDFURL = base+"html"+q, base+"pdf"+q
 	card.RenderTime = fmt.Sprintf("%.0f ms", float64(v.RenderTime.Microseconds())/1000)
 	card.Size = fmt.Sprintf("PDF %d KB · HTML %d KB", (len(v.PDF)+512)/1024, (len(v.HTML)+512)/1024)
@@ -89,27 +82,8 @@ func (st *studio) docCard(d *draft, side, label string, r *render.Renderer, doc 
 		card.ImagesOff = true
 		return card
 	}
-	w, h := int(math.Round(v.PageWidth)), int(math.Round(v.PageHeight))
-	for i := 1; i <= v.Pages; i++ {
-		card.Images = append(card.Images, pageImage{
-			URL: fmt.Sprintf("%s%d.png%s", base, i, q), Alt: fmt.Sprintf("%s, %s, page %d of %d", doc.File, label, i, v.Pages),
-			Width: w, Height: h,
-		})
-	}
+	card.Images = v.PageImageLinks(base, doc.File+", "+label)
 	return card
-}
-
-// typeLabel names a document type for people.
-func typeLabel(t render.DocumentType) string {
-	switch t {
-	case render.TypeInvoice:
-		return "Invoice"
-	case render.TypeCreditNote:
-		return "Credit note"
-	case render.TypeNotice:
-		return "Notice"
-	}
-	return string(t)
 }
 
 // compareData is the page comparing the draft with a published version.

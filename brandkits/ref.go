@@ -19,13 +19,99 @@ var ErrBadRef = errors.New("invalid kit reference")
 
 var pinRE = regexp.MustCompile(`^[a-z][a-z0-9-]{0,31}$`)
 
-// badRef wraps a message so it matches ErrBadRef without repeating its text.
-type badRef struct{ msg string }
+// RefSyntax is the syntax of references to named, numbered versions with
+// pins, which kits share with mapping profiles: "name" (the latest
+// version), "name@N" (version N) and "name@pin" (the version a pin such as
+// "live" points at). A version is a positive number without leading zeros,
+// at most MaxVersion; what makes a name or a pin is the kind's own rule.
+type RefSyntax struct {
+	Noun      string             // "kit", "profile": what messages call the reference
+	CheckName func(string) error // the kind's rule for names
+	CheckPin  func(string) error // the kind's rule for pins; a pin must not start with a digit
+	ErrBadRef error              // what every error about syntax matches (errors.Is)
+}
 
-func (e *badRef) Error() string { return e.msg }
-func (e *badRef) Unwrap() error { return ErrBadRef }
+// refError is a message that matches (errors.Is) the ErrBadRef of its kind
+// without repeating its text.
+type refError struct {
+	msg  string
+	kind error
+}
 
-func badf(format string, args ...any) error { return &badRef{msg: fmt.Sprintf(format, args...)} }
+func (e *refError) Error() string { return e.msg }
+func (e *refError) Unwrap() error { return e.kind }
+
+// Errorf returns an error with the formatted message that matches
+// r.ErrBadRef.
+func (r RefSyntax) Errorf(format string, args ...any) error {
+	return &refError{msg: fmt.Sprintf(format, args...), kind: r.ErrBadRef}
+}
+
+// Parse splits the reference s into its name and either a version number
+// or a pin; both are empty for the latest version.
+func (r RefSyntax) Parse(s string) (name string, number int, pin string, err error) {
+	name, sel, hasSel := strings.Cut(s, "@")
+	if err := r.CheckName(name); err != nil {
+		return "", 0, "", fmt.Errorf("%s reference %q: %w", r.Noun, clip(s, 80), err)
+	}
+	switch {
+	case !hasSel:
+		return name, 0, "", nil
+	case sel == "":
+		return "", 0, "", r.Errorf(`%s reference %q: nothing after "@"; write %s@3 for version 3 or %s@live for a pin`, r.Noun, s, name, name)
+	case sel[0] >= '0' && sel[0] <= '9':
+		n, err := r.parseVersion(sel)
+		if err != nil {
+			return "", 0, "", fmt.Errorf("%s reference %q: %w", r.Noun, clip(s, 80), err)
+		}
+		return name, n, "", nil
+	}
+	if err := r.CheckPin(sel); err != nil {
+		return "", 0, "", fmt.Errorf("%s reference %q: %w", r.Noun, clip(s, 80), err)
+	}
+	return name, 0, sel, nil
+}
+
+func (r RefSyntax) parseVersion(s string) (int, error) {
+	if strings.Trim(s, "0123456789") != "" {
+		return 0, r.Errorf("version %q is not a number", clip(s, 20))
+	}
+	switch {
+	case strings.Trim(s, "0") == "":
+		return 0, r.CheckVersion(0)
+	case s[0] == '0':
+		return 0, r.Errorf("version %q is not a number without leading zeros; write %s", clip(s, 20), clip(strings.TrimLeft(s, "0"), 20))
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n > MaxVersion {
+		return 0, r.Errorf("version %s does not exist: it is too high (at most %d)", clip(s, 20), MaxVersion)
+	}
+	return n, nil
+}
+
+// CheckVersion reports whether n can be a version number: 1 to MaxVersion.
+func (r RefSyntax) CheckVersion(n int) error {
+	if n < 1 || n > MaxVersion {
+		return r.Errorf("version %d does not exist: versions count from 1 to %d", n, MaxVersion)
+	}
+	return nil
+}
+
+// clip shortens s to at most n runes, for quoting in messages.
+func clip(s string, n int) string {
+	if r := []rune(s); len(r) > n {
+		return string(r[:n]) + "…"
+	}
+	return s
+}
+
+// kitRefs is the syntax of kit references. It is made on each use, not
+// kept in a variable, because the rules it holds make their errors with it.
+func kitRefs() RefSyntax {
+	return RefSyntax{Noun: "kit", CheckName: CheckName, CheckPin: CheckPin, ErrBadRef: ErrBadRef}
+}
+
+func badf(format string, args ...any) error { return kitRefs().Errorf(format, args...) }
 
 // ParseRef splits a kit reference as documents and API calls name kits:
 //
@@ -38,46 +124,7 @@ func badf(format string, args ...any) error { return &badRef{msg: fmt.Sprintf(fo
 // with a letter and has at most 32 characters, so it never looks like a
 // number.
 func ParseRef(s string) (name string, number int, pin string, err error) {
-	name, sel, hasSel := strings.Cut(s, "@")
-	if err := CheckName(name); err != nil {
-		return "", 0, "", fmt.Errorf("kit reference %q: %w", s, err)
-	}
-	if !hasSel {
-		return name, 0, "", nil
-	}
-	switch {
-	case sel == "":
-		return "", 0, "", badf(`kit reference %q: nothing after "@"; write %s@3 for version 3 or %s@live for a pin`, s, name, name)
-	case sel[0] >= '0' && sel[0] <= '9':
-		n, err := parseVersion(sel)
-		if err != nil {
-			return "", 0, "", fmt.Errorf("kit reference %q: %w", s, err)
-		}
-		return name, n, "", nil
-	}
-	if err := CheckPin(sel); err != nil {
-		return "", 0, "", fmt.Errorf("kit reference %q: %w", s, err)
-	}
-	return name, 0, sel, nil
-}
-
-func parseVersion(s string) (int, error) {
-	for _, r := range s {
-		if r < '0' || r > '9' {
-			return 0, badf("version %q is not a number", s)
-		}
-	}
-	switch {
-	case s == "0" || strings.Trim(s, "0") == "":
-		return 0, badf("version 0 does not exist; versions count from 1")
-	case s[0] == '0':
-		return 0, badf("version %q has leading zeros; write %s", s, strings.TrimLeft(s, "0"))
-	}
-	n, err := strconv.Atoi(s)
-	if err != nil || n > MaxVersion {
-		return 0, badf("version %s is too high (at most %d)", s, MaxVersion)
-	}
-	return n, nil
+	return kitRefs().Parse(s)
 }
 
 // FormatRef is the inverse of ParseRef: "name", "name@N" (number > 0) or
@@ -131,10 +178,6 @@ func CheckPin(s string) error {
 	return badf("pin %q may hold only lower-case letters, digits and hyphens, starting with a letter", s)
 }
 
-// CheckVersion reports whether n can be a version number: 1 to MaxVersion.
-func CheckVersion(n int) error {
-	if n < 1 || n > MaxVersion {
-		return badf("version %d does not exist: versions count from 1 to %d", n, MaxVersion)
-	}
-	return nil
-}
+// CheckVersion reports whether n can be a kit version number: 1 to
+// MaxVersion.
+func CheckVersion(n int) error { return kitRefs().CheckVersion(n) }

@@ -2,10 +2,10 @@ package mapping
 
 import (
 	"errors"
-	"fmt"
 	"regexp"
-	"strconv"
 	"strings"
+
+	"github.com/liveryhq/livery/brandkits"
 )
 
 // Errors a profile Store returns, wrapped with detail.
@@ -20,21 +20,24 @@ var (
 	ErrConflict = errors.New("profile conflict")
 )
 
-// MaxVersion is the highest version number a profile can reach.
-const MaxVersion = 99_999_999
+// MaxVersion is the highest version number a profile can reach: that of
+// kits, as profiles are kept the same way.
+const MaxVersion = brandkits.MaxVersion
 
 var (
 	nameRE = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{1,62}$`)
 	pinRE  = regexp.MustCompile(`^[a-z][a-z0-9-]{0,31}$`)
 )
 
-// badRef wraps a message so it matches ErrBadRef.
-type badRef struct{ msg string }
+// profileRefs is the syntax of profile references: that of kit references,
+// with profiles' rules for names and pins. It is made on each use, not kept
+// in a variable, because the rules it holds make their errors with it.
+func profileRefs() brandkits.RefSyntax {
+	return brandkits.RefSyntax{Noun: "profile", CheckName: CheckName, CheckPin: CheckPin, ErrBadRef: ErrBadRef}
+}
 
-func (e *badRef) Error() string { return e.msg }
-func (e *badRef) Unwrap() error { return ErrBadRef }
-
-func badf(format string, args ...any) error { return &badRef{msg: fmt.Sprintf(format, args...)} }
+// badf returns an error with the formatted message that matches ErrBadRef.
+func badf(format string, args ...any) error { return profileRefs().Errorf(format, args...) }
 
 // CheckName reports whether s can be a profile name: 2 to 63 lower-case
 // letters, digits and hyphens, starting with a letter or digit (the rule
@@ -61,49 +64,16 @@ func CheckPin(s string) error {
 }
 
 // CheckVersion reports whether n can be a version number.
-func CheckVersion(n int) error {
-	if n < 1 || n > MaxVersion {
-		return badf("version %d does not exist: versions count from 1 to %d", n, MaxVersion)
-	}
-	return nil
-}
+func CheckVersion(n int) error { return profileRefs().CheckVersion(n) }
 
 // ParseRef splits a profile reference: "name" (the latest version),
 // "name@N" (version N) or "name@pin" (the version a pin such as "live"
 // points at), the same forms as kit references.
 func ParseRef(s string) (name string, number int, pin string, err error) {
-	name, sel, hasSel := strings.Cut(s, "@")
-	if err := CheckName(name); err != nil {
-		return "", 0, "", fmt.Errorf("profile reference %q: %w", clip(s, 80), err)
-	}
-	switch {
-	case !hasSel:
-		return name, 0, "", nil
-	case sel == "":
-		return "", 0, "", badf(`profile reference %q: nothing after "@"; write %s@3 for version 3 or %s@live for a pin`, s, name, name)
-	case sel[0] >= '0' && sel[0] <= '9':
-		n, err := strconv.Atoi(sel)
-		if err != nil || strconv.Itoa(n) != sel {
-			return "", 0, "", badf("profile reference %q: version %q is not a number without leading zeros", s, clip(sel, 20))
-		}
-		if err := CheckVersion(n); err != nil {
-			return "", 0, "", fmt.Errorf("profile reference %q: %w", s, err)
-		}
-		return name, n, "", nil
-	}
-	if err := CheckPin(sel); err != nil {
-		return "", 0, "", fmt.Errorf("profile reference %q: %w", clip(s, 80), err)
-	}
-	return name, 0, sel, nil
+	return profileRefs().Parse(s)
 }
 
 // FormatRef is the inverse of ParseRef.
 func FormatRef(name string, number int, pin string) string {
-	switch {
-	case pin != "":
-		return name + "@" + pin
-	case number > 0:
-		return name + "@" + strconv.Itoa(number)
-	}
-	return name
+	return brandkits.FormatRef(name, number, pin)
 }

@@ -3,8 +3,6 @@ package preview_test
 import (
 	"context"
 	"encoding/json"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -14,6 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/liveryhq/livery/api/internal/browsertest"
 	"github.com/liveryhq/livery/api/preview"
 )
 
@@ -26,40 +25,6 @@ var screenshotDir = func() string {
 	}
 	return dir
 }()
-
-// chromium returns the browser to drive: $LIVERY_CHROMIUM, or chromium in
-// $PATH.
-func chromium(t *testing.T) string {
-	t.Helper()
-	if p := os.Getenv("LIVERY_CHROMIUM"); p != "" {
-		path, err := exec.LookPath(p)
-		require.NoError(t, err, "$LIVERY_CHROMIUM")
-		return path
-	}
-	return needTool(t, "chromium", "apt-get install chromium, or set $LIVERY_CHROMIUM")
-}
-
-// startBrowser starts headless Chromium with a fresh profile, closed when
-// the test ends (before the preview closes).
-func startBrowser(t *testing.T) context.Context {
-	t.Helper()
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(chromium(t)),
-		chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1440, 1000),
-	)
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancel := chromedp.NewContext(allocCtx)
-	t.Cleanup(func() {
-		cancel()
-		cancelAlloc() // waits for the browser to exit
-	})
-	// The first Do starts the browser, bound to a context with no deadline;
-	// each step below gets a deadline of its own.
-	require.NoError(t, chromedp.Do(ctx), "start chromium")
-	return ctx
-}
 
 // pageState is what the browser shows of one document and the kit.
 type pageState struct {
@@ -121,20 +86,16 @@ func jsString(s string) string {
 // when LIVERY_UPDATE_SCREENSHOTS=1: a normal test run changes no files.
 func screenshot(t *testing.T, ctx context.Context, name string) {
 	t.Helper()
-	if os.Getenv("LIVERY_UPDATE_SCREENSHOTS") != "1" {
+	if !browsertest.UpdateScreenshots() {
 		return
 	}
 	require.NoError(t, chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](`window.scrollTo(0, 0)`)))
-	png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
-	require.NoError(t, err)
-	require.NoError(t, os.MkdirAll(screenshotDir, 0o755))
-	require.NoError(t, os.WriteFile(filepath.Join(screenshotDir, name), png, 0o644))
-	t.Logf("wrote %s", filepath.Join(screenshotDir, name))
+	browsertest.Screenshot(t, ctx, screenshotDir, name)
 }
 
 func TestPreviewInBrowser(t *testing.T) {
 	needTool(t, "pdftoppm", "apt-get install poppler-utils")
-	ctx := startBrowser(t)
+	ctx := browsertest.Start(t)
 	kit := mustCopySampleKit(t, "roastery")
 	// Started from the kit's parent folder, as a designer would, so the
 	// page (and the screenshots) show a short path.

@@ -90,15 +90,15 @@ type docView struct {
 	PDFSize, HTMLSize      string
 	RenderTime, RasterTime string
 	HTMLURL, PDFURL        string
-	Images                 []pageImage
+	Images                 []PageImage
 	ImageErr               string
 	ImagesOff              bool
 	Text, SMS              string
 	PageWidth, PageHeight  int
 }
 
-// pageImage is one page image of a PDF.
-type pageImage struct {
+// PageImage is one page of a PDF shown as an image.
+type PageImage struct {
 	URL, Alt      string
 	Width, Height int
 }
@@ -216,7 +216,7 @@ func (s *Server) docView(e *entry, k *kitState) docView {
 	base := "/doc/" + url.PathEscape(e.id)
 	q := "?v=" + v.Key
 	dv.Rendered = true
-	dv.TypeLabel = typeLabel(v.Type)
+	dv.TypeLabel = TypeLabel(v.Type)
 	dv.Number = v.Number
 	dv.RenderedAt = v.RenderedAt.Format("15:04:05")
 	dv.Pages = plural(v.Pages, "page")
@@ -233,17 +233,30 @@ func (s *Server) docView(e *entry, k *kitState) docView {
 		dv.ImagesOff = true
 		return dv
 	}
-	for i := 1; i <= v.Pages; i++ {
-		dv.Images = append(dv.Images, pageImage{
-			URL:   fmt.Sprintf("%s/pages/%d.png%s", base, i, q),
-			Alt:   fmt.Sprintf("%s, page %d of %d", e.doc.name, i, v.Pages),
-			Width: dv.PageWidth, Height: dv.PageHeight,
-		})
-	}
+	dv.Images = v.PageImageLinks(base+"/pages/", e.doc.name)
 	return dv
 }
 
-func typeLabel(t render.DocumentType) string {
+// PageImageLinks describes v's page images for a page that serves page n's
+// image at prefix+"<n>.png", with v.Key in the query so that a browser
+// never shows a stale one; what names the document in each image's
+// alternative text ("<what>, page n of N").
+func (v *View) PageImageLinks(prefix, what string) []PageImage {
+	var out []PageImage
+	w, h := int(math.Round(v.PageWidth)), int(math.Round(v.PageHeight))
+	for i := 1; i <= v.Pages; i++ {
+		out = append(out, PageImage{
+			URL:   fmt.Sprintf("%s%d.png?v=%s", prefix, i, v.Key),
+			Alt:   fmt.Sprintf("%s, page %d of %d", what, i, v.Pages),
+			Width: w, Height: h,
+		})
+	}
+	return out
+}
+
+// TypeLabel names a document type for people: "Invoice", "Credit note",
+// "Notice".
+func TypeLabel(t render.DocumentType) string {
 	switch t {
 	case render.TypeInvoice:
 		return "Invoice"

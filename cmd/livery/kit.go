@@ -2,13 +2,10 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"os"
 	"os/user"
-	"sort"
-	"strings"
 
 	"github.com/liveryhq/livery/brandkits"
 	"github.com/liveryhq/livery/storage"
@@ -27,13 +24,13 @@ func runKit(args []string, stdout io.Writer) error {
 	case "lint":
 		return runKitLint(rest, stdout)
 	case "publish":
-		return runKitPublish(rest, stdout)
+		return kitKind.runPublish(rest, stdout)
 	case "list":
-		return runKitList(rest, stdout)
+		return kitKind.runList(rest, stdout)
 	case "diff":
 		return runKitDiff(rest, stdout)
 	case "pin":
-		return runKitPin(rest, stdout)
+		return kitKind.runPin(rest, stdout)
 	case "retire":
 		return runKitRetire(rest, stdout)
 	}
@@ -60,11 +57,8 @@ func openKitStore(ctx context.Context, setting string) (*storage.KitStore, func(
 // stdout; a non-zero exit when there is an error (warnings alone pass).
 func runKitLint(args []string, stdout io.Writer) error {
 	fs := newFlags("kit lint")
-	if err := fs.Parse(args); err != nil {
-		return fmt.Errorf("%w: %v", errUsage, err)
-	}
-	if fs.NArg() != 1 {
-		return fmt.Errorf("%w: livery kit lint DIR", errUsage)
+	if err := parseArgs(fs, args, 1, 1, "livery kit lint DIR"); err != nil {
+		return err
 	}
 	problems, err := brandkits.LintDir(fs.Arg(0))
 	if err != nil {
@@ -84,155 +78,61 @@ func runKitLint(args []string, stdout io.Writer) error {
 	return nil
 }
 
-// runKitPublish implements `livery kit publish DIR --note TEXT`.
-func runKitPublish(args []string, stdout io.Writer) error {
-	fs := newFlags("kit publish")
-	note := fs.String("note", "", "change note (required)")
-	author := fs.String("author", defaultAuthor(), "who publishes")
-	setting := storageFlag(fs)
-	dir, err := parseWithOneArg(fs, args, "livery kit publish DIR --note TEXT")
-	if err != nil {
-		return err
-	}
-	if strings.TrimSpace(*note) == "" {
-		return fmt.Errorf("%w: --note is required: say what changed", errUsage)
-	}
+// kitKind is kits for the commands they share with profiles.
+var kitKind = versionedKind[brandkits.Version, brandkits.Summary, brandkits.PublishRequest]{
+	noun: "kit", source: "DIR",
+	open: func(ctx context.Context, setting string) (versionedStore[brandkits.Version, brandkits.Summary, brandkits.PublishRequest], func(), error) {
+		return openKitStore(ctx, setting)
+	},
+	request: kitRequest,
+	summary: func(s brandkits.Summary) (summaryView, []brandkits.Version) {
+		return summaryView{Name: s.Name, Latest: s.Latest, Pins: s.Pins, Retired: s.Retired}, s.Versions
+	},
+	version: func(v brandkits.Version) versionView {
+		return versionView{Name: v.Name, Number: v.Number, Created: v.Created, Author: v.Author, Note: v.Note, Hash: v.Hash}
+	},
+}
+
+// kitRequest reads the kit folder dir for `livery kit publish`.
+func kitRequest(dir, author, note string) (string, brandkits.PublishRequest, error) {
 	files, err := brandkits.FilesFromFS(os.DirFS(dir))
 	if err != nil {
-		return err
+		return "", brandkits.PublishRequest{}, err
 	}
 	kit, err := brandkits.Parse(files["kit.yaml"], withoutYAML(files))
 	if err != nil {
-		return fmt.Errorf("%s: %w", dir, err)
+		return "", brandkits.PublishRequest{}, fmt.Errorf("%s: %w", dir, err)
 	}
-	ctx := context.Background()
-	store, done, err := openKitStore(ctx, *setting)
-	if err != nil {
-		return err
-	}
-	defer done()
-	v, err := store.Publish(ctx, kit.Name, brandkits.PublishRequest{Files: files, Author: *author, Note: *note})
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(stdout, "published %s@%d sha256:%s\n", v.Name, v.Number, v.Hash)
-	return nil
-}
-
-// runKitList implements `livery kit list [NAME]`.
-func runKitList(args []string, stdout io.Writer) error {
-	fs := newFlags("kit list")
-	setting := storageFlag(fs)
-	asJSON := fs.Bool("json", false, "print JSON")
-	if err := fs.Parse(args); err != nil {
-		return fmt.Errorf("%w: %v", errUsage, err)
-	}
-	if fs.NArg() > 1 {
-		return fmt.Errorf("%w: livery kit list [NAME]", errUsage)
-	}
-	ctx := context.Background()
-	store, done, err := openKitStore(ctx, *setting)
-	if err != nil {
-		return err
-	}
-	defer done()
-	if fs.NArg() == 0 {
-		list, err := store.List(ctx)
-		if err != nil {
-			return err
-		}
-		if *asJSON {
-			return json.NewEncoder(stdout).Encode(list)
-		}
-		for _, s := range list {
-			fmt.Fprintf(stdout, "%s\tlatest %d\t%s%s\n", s.Name, s.Latest, formatPins(s.Pins), retiredMark(s.Retired))
-		}
-		return nil
-	}
-	s, err := store.Get(ctx, fs.Arg(0))
-	if err != nil {
-		return err
-	}
-	if *asJSON {
-		return json.NewEncoder(stdout).Encode(s)
-	}
-	fmt.Fprintf(stdout, "%s\t%s%s\n", s.Name, formatPins(s.Pins), retiredMark(s.Retired))
-	for _, v := range s.Versions {
-		fmt.Fprintf(stdout, "  @%d\t%s\t%s\tsha256:%.12s\t%s\n", v.Number, v.Created.UTC().Format("2006-01-02 15:04"), v.Author, v.Hash, v.Note)
-	}
-	return nil
+	return kit.Name, brandkits.PublishRequest{Files: files, Author: author, Note: note}, nil
 }
 
 // runKitDiff implements `livery kit diff NAME@A NAME@B`.
 func runKitDiff(args []string, stdout io.Writer) error {
 	fs := newFlags("kit diff")
 	setting := storageFlag(fs)
-	if err := fs.Parse(args); err != nil {
-		return fmt.Errorf("%w: %v", errUsage, err)
-	}
-	if fs.NArg() != 2 {
-		return fmt.Errorf("%w: livery kit diff NAME@A NAME@B", errUsage)
-	}
-	ctx := context.Background()
-	store, done, err := openKitStore(ctx, *setting)
-	if err != nil {
+	if err := parseArgs(fs, args, 2, 2, "livery kit diff NAME@A NAME@B"); err != nil {
 		return err
 	}
-	defer done()
-	var kits [2]*brandkits.Kit
-	var files [2]brandkits.Files
-	for i, ref := range fs.Args() {
-		v, err := store.Resolve(ctx, ref)
-		if err != nil {
-			return err
+	return withStore(*setting, openKitStore, func(ctx context.Context, store *storage.KitStore) error {
+		var kits [2]*brandkits.Kit
+		var files [2]brandkits.Files
+		for i, ref := range fs.Args() {
+			v, err := store.Resolve(ctx, ref)
+			if err != nil {
+				return err
+			}
+			if kits[i], files[i], err = store.Load(ctx, v); err != nil {
+				return err
+			}
 		}
-		if kits[i], files[i], err = store.Load(ctx, v); err != nil {
-			return err
+		changes := brandkits.Diff(kits[0], kits[1], files[0], files[1])
+		if len(changes) == 0 {
+			fmt.Fprintln(stdout, "no changes")
+			return nil
 		}
-	}
-	changes := brandkits.Diff(kits[0], kits[1], files[0], files[1])
-	if len(changes) == 0 {
-		fmt.Fprintln(stdout, "no changes")
+		fmt.Fprint(stdout, brandkits.FormatDiff(changes))
 		return nil
-	}
-	fmt.Fprint(stdout, brandkits.FormatDiff(changes))
-	return nil
-}
-
-// runKitPin implements `livery kit pin NAME@N PIN`.
-func runKitPin(args []string, stdout io.Writer) error {
-	fs := newFlags("kit pin")
-	setting := storageFlag(fs)
-	if err := fs.Parse(args); err != nil {
-		return fmt.Errorf("%w: %v", errUsage, err)
-	}
-	if fs.NArg() != 2 {
-		return fmt.Errorf("%w: livery kit pin NAME@N PIN", errUsage)
-	}
-	name, number, pin, err := brandkits.ParseRef(fs.Arg(0))
-	if err != nil {
-		return err
-	}
-	ctx := context.Background()
-	store, done, err := openKitStore(ctx, *setting)
-	if err != nil {
-		return err
-	}
-	defer done()
-	if number == 0 {
-		// NAME or NAME@PIN: pin whatever that resolves to now.
-		v, err := store.Resolve(ctx, fs.Arg(0))
-		if err != nil {
-			return err
-		}
-		number = v.Number
-		_ = pin
-	}
-	if err := store.Pin(ctx, name, fs.Arg(1), number); err != nil {
-		return err
-	}
-	fmt.Fprintf(stdout, "%s@%s -> %s@%d\n", name, fs.Arg(1), name, number)
-	return nil
+	})
 }
 
 // runKitRetire implements `livery kit retire NAME`.
@@ -243,17 +143,13 @@ func runKitRetire(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	ctx := context.Background()
-	store, done, err := openKitStore(ctx, *setting)
-	if err != nil {
-		return err
-	}
-	defer done()
-	if err := store.Retire(ctx, name); err != nil {
-		return err
-	}
-	fmt.Fprintf(stdout, "%s retired\n", name)
-	return nil
+	return withStore(*setting, openKitStore, func(ctx context.Context, store *storage.KitStore) error {
+		if err := store.Retire(ctx, name); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "%s retired\n", name)
+		return nil
+	})
 }
 
 // parseWithOneArg parses flags that may stand before or after one positional
@@ -302,27 +198,6 @@ func withoutYAML(files brandkits.Files) map[string][]byte {
 		}
 	}
 	return out
-}
-
-// formatPins prints pins as "live=3 beta=4", sorted.
-func formatPins(pins map[string]int) string {
-	var parts []string
-	for p, n := range pins {
-		parts = append(parts, fmt.Sprintf("%s=%d", p, n))
-	}
-	sort.Strings(parts)
-	if len(parts) == 0 {
-		return "no pins"
-	}
-	return "pins " + strings.Join(parts, " ")
-}
-
-// retiredMark flags a retired kit in listings.
-func retiredMark(retired bool) string {
-	if retired {
-		return "\tretired"
-	}
-	return ""
 }
 
 // defaultAuthor is the publishing user's name, for the version record.

@@ -2,13 +2,13 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 
 	"github.com/liveryhq/livery/mapping"
+	"github.com/liveryhq/livery/storage"
 )
 
 // profileUsage lists the profile tools.
@@ -25,11 +25,11 @@ func runProfile(args []string, stdout io.Writer) error {
 	case "lint":
 		return runProfileLint(rest, stdout)
 	case "publish":
-		return runProfilePublish(rest, stdout)
+		return profileKind.runPublish(rest, stdout)
 	case "list":
-		return runProfileList(rest, stdout)
+		return profileKind.runList(rest, stdout)
 	case "pin":
-		return runProfilePin(rest, stdout)
+		return profileKind.runPin(rest, stdout)
 	case "show":
 		return runProfileShow(rest, stdout)
 	}
@@ -67,111 +67,32 @@ func runProfileLint(args []string, stdout io.Writer) error {
 	return nil
 }
 
-// runProfilePublish implements `livery profile publish FILE --note TEXT`.
-func runProfilePublish(args []string, stdout io.Writer) error {
-	fs := newFlags("profile publish")
-	note := fs.String("note", "", "change note (required)")
-	author := fs.String("author", defaultAuthor(), "who publishes")
-	setting := storageFlag(fs)
-	file, err := parseWithOneArg(fs, args, "livery profile publish FILE --note TEXT")
-	if err != nil {
-		return err
-	}
-	if *note == "" {
-		return fmt.Errorf("%w: --note is required: say what changed", errUsage)
-	}
+// profileKind is mapping profiles for the commands they share with kits.
+var profileKind = versionedKind[mapping.Version, mapping.Summary, mapping.PublishRequest]{
+	noun: "profile", source: "FILE",
+	open: func(ctx context.Context, setting string) (versionedStore[mapping.Version, mapping.Summary, mapping.PublishRequest], func(), error) {
+		return openProfileStore(ctx, setting)
+	},
+	request: profileRequest,
+	summary: func(s mapping.Summary) (summaryView, []mapping.Version) {
+		return summaryView{Name: s.Name, Latest: s.Latest, Pins: s.Pins, Retired: s.Retired}, s.Versions
+	},
+	version: func(v mapping.Version) versionView {
+		return versionView{Name: v.Name, Number: v.Number, Created: v.Created, Extra: []string{v.Target}, Author: v.Author, Note: v.Note, Hash: v.Hash}
+	},
+}
+
+// profileRequest reads the profile file for `livery profile publish`.
+func profileRequest(file, author, note string) (string, mapping.PublishRequest, error) {
 	data, err := os.ReadFile(file)
 	if err != nil {
-		return err
+		return "", mapping.PublishRequest{}, err
 	}
 	p, err := mapping.ParseProfile(data)
 	if err != nil {
-		return fmt.Errorf("%s: %w", file, err)
+		return "", mapping.PublishRequest{}, fmt.Errorf("%s: %w", file, err)
 	}
-	ctx := context.Background()
-	store, done, err := openProfileStore(ctx, *setting)
-	if err != nil {
-		return err
-	}
-	defer done()
-	v, err := store.Publish(ctx, p.Name, mapping.PublishRequest{YAML: data, Author: *author, Note: *note})
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(stdout, "published %s sha256:%s\n", v.Ref(), v.Hash)
-	return nil
-}
-
-// runProfileList implements `livery profile list [NAME]`.
-func runProfileList(args []string, stdout io.Writer) error {
-	fs := newFlags("profile list")
-	setting := storageFlag(fs)
-	asJSON := fs.Bool("json", false, "print JSON")
-	if err := fs.Parse(args); err != nil {
-		return fmt.Errorf("%w: %v", errUsage, err)
-	}
-	if fs.NArg() > 1 {
-		return fmt.Errorf("%w: livery profile list [NAME]", errUsage)
-	}
-	ctx := context.Background()
-	store, done, err := openProfileStore(ctx, *setting)
-	if err != nil {
-		return err
-	}
-	defer done()
-	if fs.NArg() == 0 {
-		list, err := store.List(ctx)
-		if err != nil {
-			return err
-		}
-		if *asJSON {
-			return json.NewEncoder(stdout).Encode(list)
-		}
-		for _, s := range list {
-			fmt.Fprintf(stdout, "%s\tlatest %d\t%s%s\n", s.Name, s.Latest, formatPins(s.Pins), retiredMark(s.Retired))
-		}
-		return nil
-	}
-	s, err := store.Get(ctx, fs.Arg(0))
-	if err != nil {
-		return err
-	}
-	if *asJSON {
-		return json.NewEncoder(stdout).Encode(s)
-	}
-	fmt.Fprintf(stdout, "%s\t%s%s\n", s.Name, formatPins(s.Pins), retiredMark(s.Retired))
-	for _, v := range s.Versions {
-		fmt.Fprintf(stdout, "  @%d\t%s\t%s\t%s\tsha256:%.12s\t%s\n", v.Number, v.Created.UTC().Format("2006-01-02 15:04"), v.Target, v.Author, v.Hash, v.Note)
-	}
-	return nil
-}
-
-// runProfilePin implements `livery profile pin NAME@N PIN`.
-func runProfilePin(args []string, stdout io.Writer) error {
-	fs := newFlags("profile pin")
-	setting := storageFlag(fs)
-	if err := fs.Parse(args); err != nil {
-		return fmt.Errorf("%w: %v", errUsage, err)
-	}
-	if fs.NArg() != 2 {
-		return fmt.Errorf("%w: livery profile pin NAME@N PIN", errUsage)
-	}
-	ctx := context.Background()
-	store, done, err := openProfileStore(ctx, *setting)
-	if err != nil {
-		return err
-	}
-	defer done()
-	// NAME, NAME@N or NAME@PIN: pin whatever that resolves to now.
-	v, err := store.Resolve(ctx, fs.Arg(0))
-	if err != nil {
-		return err
-	}
-	if err := store.Pin(ctx, v.Name, fs.Arg(1), v.Number); err != nil {
-		return err
-	}
-	fmt.Fprintf(stdout, "%s@%s -> %s\n", v.Name, fs.Arg(1), v.Ref())
-	return nil
+	return p.Name, mapping.PublishRequest{YAML: data, Author: author, Note: note}, nil
 }
 
 // runProfileShow implements `livery profile show NAME[@N]`: the stored file.
@@ -182,20 +103,16 @@ func runProfileShow(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	ctx := context.Background()
-	store, done, err := openProfileStore(ctx, *setting)
-	if err != nil {
+	return withStore(*setting, openProfileStore, func(ctx context.Context, store *storage.ProfileStore) error {
+		v, err := store.Resolve(ctx, ref)
+		if err != nil {
+			return err
+		}
+		p, err := store.Load(ctx, v)
+		if err != nil {
+			return err
+		}
+		_, err = stdout.Write(p.YAML())
 		return err
-	}
-	defer done()
-	v, err := store.Resolve(ctx, ref)
-	if err != nil {
-		return err
-	}
-	p, err := store.Load(ctx, v)
-	if err != nil {
-		return err
-	}
-	_, err = stdout.Write(p.YAML())
-	return err
+	})
 }
