@@ -13,7 +13,9 @@
 # temporary directory with binaries, storage and logs goes; DURATION (20s);
 # WARMUP (3s, per level, not counted); CONCURRENCY ("4 8 16 32"); KEEP=1
 # keeps the temporary directory (storage, server log, results.jsonl);
-# SERVE_FLAGS adds flags to `livery serve`.
+# SERVE_FLAGS adds flags to `livery serve`; PROFILE=1 takes a CPU profile of
+# the server during the last level (through --pprof-addr) and prints where
+# its time goes.
 set -euo pipefail
 
 DURATION=${DURATION:-20s}
@@ -27,8 +29,12 @@ trap cleanup EXIT
 
 build_livery
 (cd "$ROOT" && go build -o "$TMP/loadgen" ./bench/loadgen)
+pprof_flags=()
+if [[ ${PROFILE:-0} == 1 ]]; then
+	pprof_flags=(--pprof-addr 127.0.0.1:0)
+fi
 # shellcheck disable=SC2086
-start_server ${SERVE_FLAGS:-}
+start_server ${SERVE_FLAGS:-} "${pprof_flags[@]}"
 
 echo "## bench/api.sh $(date -u +%Y-%m-%dT%H:%M:%SZ)"
 echo
@@ -39,7 +45,16 @@ echo
 echo "| concurrency | documents | docs/s | p50 | p90 | p99 | max | errors | server CPU/doc | server cores | loadgen CPU/req |"
 echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 status=0
+last=${CONCURRENCY##* }
+prof_pid=
 for c in $CONCURRENCY; do
+	if [[ ${PROFILE:-0} == 1 && $c == "$last" ]]; then
+		# The profile covers the measured part of the level, not its warm-up.
+		pp=$(jq -r 'select(.msg == "serving pprof profiles") | .addr' "$TMP/serve.log")
+		secs=$(($(sed 's/s$//' <<<"$DURATION") - 1))
+		(sleep "$(sed 's/s$//' <<<"$WARMUP")" && curl -fsS -o "$TMP/cpu.prof" "http://$pp/debug/pprof/profile?seconds=$secs") &
+		prof_pid=$!
+	fi
 	if ! "$TMP/loadgen" -url "$URL" -concurrency "$c" -duration "$DURATION" -warmup "$WARMUP" \
 		-pid "$PID" -clk-tck "$(getconf CLK_TCK)" -json >"$TMP/level.json"; then
 		status=1
@@ -49,6 +64,20 @@ for c in $CONCURRENCY; do
 	jq -r 'select(.errors > 0) | "first error: \(.first_error)"' "$TMP/level.json" >&2
 done
 echo
+if [[ -n $prof_pid ]]; then
+	if wait "$prof_pid"; then
+		echo "Server CPU profile during the measured part of concurrency $last (\`--pprof-addr\`, \`go tool pprof -top -cum\`; Livery's and its libraries' functions):"
+		echo
+		echo '```'
+		go tool pprof -top -cum -nodecount 45 -show 'liveryhq|fpdf|gocloud|crypto|flate|json|template|echo|slog|prometheus|gcBgMark|syscall' \
+			"$TMP/livery" "$TMP/cpu.prof" 2>/dev/null | sed -n '/flat%/,$p' | head -40
+		echo '```'
+		echo
+	else
+		echo "the CPU profile could not be taken" >&2
+		status=1
+	fi
+fi
 hwm=$(server_hwm)
 echo "after: $(fs_probe)"
 stop_server || { echo "server exited with an error" >&2; status=1; }

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"os"
 	"os/signal"
 	"strconv"
@@ -48,6 +49,8 @@ var serveSettings = []serveSetting{
 	{flag: "log-level", env: "LIVERY_LOG_LEVEL", def: "info", usage: "debug, info, warn or error"},
 	{flag: "shutdown-timeout", env: "LIVERY_SHUTDOWN_TIMEOUT", def: "25s", usage: "how long in-flight requests get to finish on SIGTERM"},
 	{flag: "sample-kits", env: "LIVERY_SAMPLE_KITS", def: "true", usage: "publish the bundled sample kits the storage lacks", isBool: true},
+	{flag: "kit-cache-ttl", env: "LIVERY_KIT_CACHE_TTL", def: "1s", usage: "how long a moving kit reference (name, name@pin) is reused; 0 asks storage every time"},
+	{flag: "pprof-addr", env: "LIVERY_PPROF_ADDR", usage: "loopback host:port to serve Go's pprof profiles on (off when empty)"},
 }
 
 // serveConfig is the configuration `livery serve` runs with.
@@ -62,6 +65,8 @@ type serveConfig struct {
 	logLevel         slog.Level
 	shutdownTimeout  time.Duration
 	sampleKits       bool
+	kitCacheTTL      time.Duration
+	pprofAddr        string
 }
 
 // runServe implements `livery serve`: the REST service, until SIGINT or
@@ -111,6 +116,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		Bucket: b, Kits: kits, Profiles: profiles, Keys: cfg.keys, Logger: log,
 		BodyLimit: cfg.bodyLimit, RequestTimeout: cfg.requestTimeout,
 		BatchConcurrency: cfg.batchConcurrency, PresignDownloads: cfg.presign,
+		KitCacheTTL: kitCacheTTL(cfg.kitCacheTTL),
 	})
 	if err != nil {
 		return err
@@ -130,6 +136,14 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		WriteTimeout:      2 * cfg.requestTimeout,
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	if cfg.pprofAddr != "" {
+		stopProfiles, err := serveProfiles(cfg.pprofAddr, log)
+		if err != nil {
+			_ = ln.Close()
+			return err
+		}
+		defer stopProfiles()
 	}
 	served := make(chan error, 1)
 	go func() { served <- hs.Serve(ln) }()
@@ -211,6 +225,12 @@ func parseServe(args []string, getenv func(string) string) (serveConfig, error) 
 	if cfg.sampleKits, err = strconv.ParseBool(*vals["sample-kits"]); err != nil {
 		bad("sample-kits", fmt.Errorf("%q is not true or false", *vals["sample-kits"]))
 	}
+	if cfg.kitCacheTTL, err = time.ParseDuration(*vals["kit-cache-ttl"]); err != nil || cfg.kitCacheTTL < 0 {
+		bad("kit-cache-ttl", fmt.Errorf("%q is not a duration of 0 or more (1s, 500ms)", *vals["kit-cache-ttl"]))
+	}
+	if cfg.pprofAddr = *vals["pprof-addr"]; cfg.pprofAddr != "" && !isLoopback(cfg.pprofAddr) {
+		bad("pprof-addr", fmt.Errorf("%q is not a loopback host:port: profiles are for whoever is on the machine, never the network", cfg.pprofAddr))
+	}
 	if err := cfg.logLevel.UnmarshalText([]byte(*vals["log-level"])); err != nil {
 		bad("log-level", fmt.Errorf("%q is not debug, info, warn or error", *vals["log-level"]))
 	}
@@ -221,6 +241,36 @@ func parseServe(args []string, getenv func(string) string) (serveConfig, error) 
 		return serveConfig{}, err
 	}
 	return cfg, nil
+}
+
+// kitCacheTTL maps the setting, where 0 means no cache, onto
+// api.Config.KitCacheTTL, where 0 means the default and negative no cache.
+func kitCacheTTL(d time.Duration) time.Duration {
+	if d == 0 {
+		return -1
+	}
+	return d
+}
+
+// serveProfiles serves Go's runtime profiles (net/http/pprof) on addr, a
+// listener of its own so that they never share the API's port, routes or
+// keys: `go tool pprof http://ADDR/debug/pprof/profile?seconds=10` takes a
+// CPU profile of the running service. It returns a function that stops it.
+func serveProfiles(addr string, log *slog.Logger) (func(), error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("pprof listen: %w", err)
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	ps := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = ps.Serve(ln) }()
+	log.Info("serving pprof profiles", "addr", ln.Addr().String())
+	return func() { _ = ps.Close() }, nil
 }
 
 // settingValue is a flag.Value over a string, so that every setting is

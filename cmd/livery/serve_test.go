@@ -151,13 +151,16 @@ func TestParseServeDefaultsEnvAndFlags(t *testing.T) {
 	assert.Zero(t, cfg.batchConcurrency)
 	assert.False(t, cfg.presign)
 	assert.True(t, cfg.sampleKits)
+	assert.Equal(t, time.Second, cfg.kitCacheTTL)
+	assert.Empty(t, cfg.pprofAddr)
 	assert.Empty(t, cfg.keys)
 
 	env := map[string]string{
 		"LIVERY_ADDR": "127.0.0.1:9000", "LIVERY_STORAGE": "mem://", "LIVERY_BODY_LIMIT": "2MB",
 		"LIVERY_REQUEST_TIMEOUT": "5s", "LIVERY_BATCH_CONCURRENCY": "3", "LIVERY_PRESIGN_DOWNLOADS": "true",
 		"LIVERY_LOG_LEVEL": "debug", "LIVERY_SHUTDOWN_TIMEOUT": "1m", "LIVERY_SAMPLE_KITS": "false",
-		"LIVERY_API_KEYS": "billing:renderer:0123456789abcdef0123",
+		"LIVERY_API_KEYS":      "billing:renderer:0123456789abcdef0123",
+		"LIVERY_KIT_CACHE_TTL": "0", "LIVERY_PPROF_ADDR": "127.0.0.1:6060",
 	}
 	cfg, err = parseServe(nil, func(k string) string { return env[k] })
 	require.NoError(t, err)
@@ -170,6 +173,8 @@ func TestParseServeDefaultsEnvAndFlags(t *testing.T) {
 	assert.Equal(t, "DEBUG", cfg.logLevel.String())
 	assert.Equal(t, time.Minute, cfg.shutdownTimeout)
 	assert.False(t, cfg.sampleKits)
+	assert.Zero(t, cfg.kitCacheTTL)
+	assert.Equal(t, "127.0.0.1:6060", cfg.pprofAddr)
 	require.Len(t, cfg.keys, 1)
 	assert.Equal(t, "billing", cfg.keys[0].Name)
 
@@ -199,6 +204,9 @@ func TestParseServeErrors(t *testing.T) {
 		{[]string{"--log-level", "loud"}, nil, `--log-level (or $LIVERY_LOG_LEVEL): "loud" is not debug`},
 		{[]string{"--addr", "8080"}, nil, `--addr (or $LIVERY_ADDR)`},
 		{nil, map[string]string{"LIVERY_PRESIGN_DOWNLOADS": "yes please"}, `--presign-downloads`},
+		{[]string{"--kit-cache-ttl", "-1s"}, nil, `--kit-cache-ttl (or $LIVERY_KIT_CACHE_TTL): "-1s" is not a duration of 0 or more`},
+		{[]string{"--kit-cache-ttl", "often"}, nil, `--kit-cache-ttl`},
+		{[]string{"--pprof-addr", "0.0.0.0:6060"}, nil, `--pprof-addr (or $LIVERY_PPROF_ADDR): "0.0.0.0:6060" is not a loopback host:port`},
 		{[]string{"--api-keys", "x"}, nil, `flag provided but not defined: -api-keys`},
 		{[]string{"extra"}, nil, `unexpected argument "extra"`},
 	} {
@@ -347,6 +355,31 @@ func TestServeWithNoConfiguration(t *testing.T) {
 	r.stop()
 	require.NoError(t, r.wait(t))
 	assert.NotContains(t, r.logs.String(), "published sample kits")
+}
+
+// TestServeProfiles checks that --pprof-addr serves Go's profiles on a
+// listener of its own, and that the API's port does not.
+func TestServeProfiles(t *testing.T) {
+	t.Chdir(t.TempDir())
+	r := startServe(t, []string{"--addr", "127.0.0.1:0", "--pprof-addr", "127.0.0.1:0", "--sample-kits=false"}, nil)
+	defer func() {
+		r.stop()
+		require.NoError(t, r.wait(t))
+	}()
+	var addr string
+	require.Eventually(t, func() bool {
+		for _, l := range r.logs.logLines(t) {
+			if l["msg"] == "serving pprof profiles" {
+				addr, _ = l["addr"].(string)
+			}
+		}
+		return addr != ""
+	}, 10*time.Second, 10*time.Millisecond, "no pprof log line")
+	status, body := send(t, http.MethodGet, "http://"+addr+"/debug/pprof/goroutine?debug=1", "", nil, "")
+	require.Equal(t, http.StatusOK, status)
+	assert.Contains(t, string(body), "goroutine profile:")
+	status, _ = send(t, http.MethodGet, r.url+"/debug/pprof/", "", nil, "")
+	assert.Equal(t, http.StatusNotFound, status, "not on the API's port")
 }
 
 // TestServeShutdownFinishesInFlightRequests sends half a request, begins
