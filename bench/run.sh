@@ -9,7 +9,7 @@
 #  2. where its time goes (pprof CPU and allocations of the one-page PDF);
 #  3. Livery against headless Chromium (CLI and a warm tab over CDP),
 #     wkhtmltopdf and WeasyPrint on the same invoices (bench/compare);
-#  4. the REST API under load (bench/api.sh);
+#  4. the REST API under load, with a CPU profile of the server (bench/api.sh);
 #  5. a billing run through POST /v1/batches (bench/batch.sh);
 #  6. the same billing run through `livery render` (bench/cli.sh).
 #
@@ -153,7 +153,7 @@ compare_step() {
 
 # api_step loads `livery serve` with one-page invoices.
 api_step() {
-	DURATION=$API_DURATION CONCURRENCY=$API_CONCURRENCY "$ROOT/bench/api.sh" | sed '/^## bench/d'
+	PROFILE=1 DURATION=$API_DURATION CONCURRENCY=$API_CONCURRENCY "$ROOT/bench/api.sh" | sed '/^## bench/d'
 	echo
 	echo "Target above 1,000 documents/s (PDF+HTML stored) with p99 under 50 ms and no errors; see \"REST API\" below for where the CPU goes."
 }
