@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"fmt"
+	"io"
 	"mime"
 	"net/http"
 	"strings"
@@ -100,19 +101,7 @@ func (s *Server) handleCreateBatch(c echo.Context) error {
 	h.Set("X-Accel-Buffering", "no") // nginx: pass lines through as they come
 	res.WriteHeader(http.StatusOK)
 
-	idle := batchIdlePerRequestTimeout * s.cfg.RequestTimeout
-	run := &batchRun{
-		s:           s,
-		p:           principal(c),
-		requestID:   res.Header().Get(echo.HeaderXRequestID),
-		workers:     s.cfg.BatchConcurrency,
-		window:      batchWindowPerWorker * s.cfg.BatchConcurrency,
-		lineLimit:   s.cfg.BatchLineLimit,
-		lineTimeout: s.cfg.RequestTimeout,
-		stopping:    s.stopping,
-		in:          newBatchBody(req.Body, rc, idle),
-		out:         newBatchOut(res, rc, idle),
-	}
+	run := s.newBatchRun(principal(c), res.Header().Get(echo.HeaderXRequestID), req.Body, res, rc)
 	if csvProfile != nil {
 		// NewCSVReader fails only for a profile without a csv section,
 		// which csvBatchRequest refused.
@@ -124,6 +113,24 @@ func (s *Server) handleCreateBatch(c echo.Context) error {
 	s.log.InfoContext(req.Context(), "batch finished", "principal", run.p.Name,
 		"lines", sum.Lines, "ok", sum.OK, "errors", sum.Errors, "stopped", sum.Stopped, "aborted", run.aborted)
 	return nil
+}
+
+// newBatchRun prepares an NDJSON batch of p that reads body and writes w,
+// setting their deadlines and flushing through rc.
+func (s *Server) newBatchRun(p *Principal, requestID string, body io.Reader, w io.Writer, rc *http.ResponseController) *batchRun {
+	idle := batchIdlePerRequestTimeout * s.cfg.RequestTimeout
+	return &batchRun{
+		s:           s,
+		p:           p,
+		requestID:   requestID,
+		workers:     s.cfg.BatchConcurrency,
+		window:      batchWindowPerWorker * s.cfg.BatchConcurrency,
+		lineLimit:   s.cfg.BatchLineLimit,
+		lineTimeout: s.cfg.RequestTimeout,
+		stopping:    s.stopping,
+		in:          newBatchBody(body, rc, idle),
+		out:         newBatchOut(w, rc, idle),
+	}
 }
 
 // csvBatchRequest reads the query of a CSV batch (profile, kit, formats)

@@ -49,6 +49,22 @@ type batchRun struct {
 	aborted bool
 }
 
+// Why a batch interrupts reading its body (batchBody.interrupt) and why its
+// work is cancelled (the cause of run's context). The reader tells from them
+// whether a failed read is news for the summary (readFailure).
+var (
+	// errBatchShutdown: the server is shutting down. The lines read are
+	// still finished and answered.
+	errBatchShutdown = errors.New("batch: the server is shutting down")
+	// errBatchAborted: the writer gave up, because writing the response
+	// failed; nothing more is written.
+	errBatchAborted = errors.New("batch: writing the response failed")
+	// errBatchRequestEnded: net/http ended the request, which it does from
+	// inside a failed read of the body (the client went away, or sent
+	// nothing for the idle time) before that read returns.
+	errBatchRequestEnded = errors.New("batch: the request ended")
+)
+
 // batchJob is one input line on its way through a batchRun.
 type batchJob struct {
 	n       int    // line number, from 1
@@ -68,11 +84,11 @@ func (b *batchRun) run(reqCtx context.Context) BatchCounts {
 	// interrupt causes on shutdown, when the lines in flight must still be
 	// finished. A failed read the batch did not cause means the client is
 	// gone, and then the work stops.
-	ctx, cancel := context.WithCancel(context.WithoutCancel(reqCtx))
-	defer cancel()
+	ctx, cancel := context.WithCancelCause(context.WithoutCancel(reqCtx))
+	defer cancel(nil)
 	stopWatch := context.AfterFunc(reqCtx, func() {
-		if !b.in.interrupted() {
-			cancel()
+		if !errors.Is(b.in.interruptCause(), errBatchShutdown) {
+			cancel(errBatchRequestEnded)
 		}
 	})
 	defer stopWatch()
@@ -94,11 +110,14 @@ func (b *batchRun) run(reqCtx context.Context) BatchCounts {
 	wg.Go(func() {
 		select {
 		case <-b.stopping:
+			// A Read in progress that gets data ends without an error, so
+			// that net/http can still read the rest of the body (release).
+			b.in.interrupt(errBatchShutdown, batchReadGrace)
 		case <-ctx.Done():
+			// The connection is broken, or the request over: no grace.
+			b.in.interrupt(context.Cause(ctx), 0)
 		case <-readDone:
-			return
 		}
-		b.in.interrupt()
 	})
 	sum := b.write(ctx, cancel, slots, order)
 	wg.Wait()
@@ -114,6 +133,7 @@ func (b *batchRun) run(reqCtx context.Context) BatchCounts {
 	if err := b.out.write(BatchSummary{Summary: sum}); err == nil {
 		_ = b.out.flush()
 	}
+	b.in.release()
 	return sum
 }
 
@@ -148,14 +168,27 @@ func (b *batchRun) read(ctx context.Context, slots chan<- struct{}, order, jobs 
 		default:
 		}
 		if err != nil {
-			if !b.in.interrupted() {
-				b.readErr = err
-			}
+			b.readErr = readFailure(err, b.in.interruptCause())
 			return
 		}
 		order <- j // neither send blocks: both hold window jobs
 		jobs <- j
 	}
+}
+
+// readFailure is what the summary reports of a read of the body that failed
+// with err, when the batch had interrupted its reading for cause (nil if it
+// had not): nothing when the batch stopped reading on purpose (a shutdown,
+// which the summary tells by "stopped" alone, or the writer's abort, which
+// it reports itself), else err. That reading was interrupted is not enough
+// to drop err: net/http ends the request from inside a read that failed on
+// its own (the idle deadline, a client gone), and the batch interrupts
+// reading in answer to that, often before the failed read has returned.
+func readFailure(err, cause error) error {
+	if errors.Is(cause, errBatchShutdown) || errors.Is(cause, errBatchAborted) {
+		return nil
+	}
+	return err
 }
 
 // nextLine returns the reader of an NDJSON batch: each call reads the
@@ -325,7 +358,7 @@ func (b *batchRun) readProblem(err error) *Problem {
 // the client never waits for a result the server has. It stops at the end
 // of order, or aborts (cancelling the work) when writing fails or the work
 // is cancelled.
-func (b *batchRun) write(ctx context.Context, cancel context.CancelFunc, slots <-chan struct{}, order <-chan *batchJob) BatchCounts {
+func (b *batchRun) write(ctx context.Context, cancel context.CancelCauseFunc, slots <-chan struct{}, order <-chan *batchJob) BatchCounts {
 	var sum BatchCounts
 	okLines := b.s.metrics.batchLines.WithLabelValues("ok")
 	errLines := b.s.metrics.batchLines.WithLabelValues("error")
@@ -339,7 +372,9 @@ func (b *batchRun) write(ctx context.Context, cancel context.CancelFunc, slots <
 	}
 	abort := func() BatchCounts {
 		b.aborted = true
-		cancel()
+		// The first cause stays: when the work was cancelled because the
+		// request ended, the reader's error is what the summary reports.
+		cancel(errBatchAborted)
 		return sum
 	}
 	for {

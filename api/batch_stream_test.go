@@ -188,20 +188,26 @@ func TestBatchClientDisconnect(t *testing.T) {
 }
 
 // TestBatchGracefulShutdown shuts the server down in the middle of a long
-// batch, once while lines are being rendered and once while the client is
-// between lines: the lines in flight are finished and answered, each
-// answered line is stored, every line started is answered, the server's
-// Shutdown completes, and the response ends with a summary that says where
-// to resume.
+// batch, while lines are being rendered (with a client that reads the end
+// of the response at once, and one that reads it late) and while the
+// client is between lines: the lines in flight are finished and answered,
+// each answered line is stored, every line started is answered, the
+// server's Shutdown completes, and the response ends with a summary that
+// says where to resume.
 func TestBatchGracefulShutdown(t *testing.T) {
 	tests := []struct {
 		name string
 		// pause, when set, is how many lines the client sends before it
 		// goes quiet (until the test ends).
 		pause int
+		// late, when set, has the client read the rest of the response
+		// only a while after the batch has ended, still sending its body
+		// meanwhile: the server must not reset the connection under it.
+		late bool
 	}{
-		{"while rendering", 0},
-		{"while the client is between lines", 25},
+		{"while rendering", 0, false},
+		{"while rendering, the end read late", 0, true},
+		{"while the client is between lines", 25, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -245,6 +251,12 @@ func TestBatchGracefulShutdown(t *testing.T) {
 				defer cancel()
 				shutdown <- e.HTTP.Config.Shutdown(ctx)
 			}()
+			if tt.late {
+				require.Eventually(t, func() bool { return !batchGoroutines() }, 20*time.Second, time.Millisecond)
+				// A reset follows the batch's end within microseconds;
+				// net/http's orderly close waits 500ms before it.
+				time.Sleep(100 * time.Millisecond)
+			}
 			rest, sum := stream.all()
 			results = append(results, rest...)
 

@@ -94,7 +94,7 @@ func screenshot(t *testing.T, ctx context.Context, name string) {
 }
 
 func TestPreviewInBrowser(t *testing.T) {
-	needTool(t, "pdftoppm", "apt-get install poppler-utils")
+	browsertest.NeedTool(t, "pdftoppm", "apt-get install poppler-utils")
 	ctx := browsertest.Start(t)
 	kit := mustCopySampleKit(t, "roastery")
 	// Started from the kit's parent folder, as a designer would, so the

@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -22,20 +21,6 @@ import (
 
 // waitFor is how long a test waits for the preview to notice a file change.
 const waitFor = 15 * time.Second
-
-// needTool returns the path of an external program, skipping the test when
-// it is missing, except under CI=true, where a skip would hide a gap.
-func needTool(t *testing.T, name, install string) string {
-	t.Helper()
-	path, err := exec.LookPath(name)
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("%s not installed (%s); CI must have it", name, install)
-		}
-		t.Skipf("%s not installed (%s): skipping", name, install)
-	}
-	return path
-}
 
 // mustCopySampleKit copies a bundled sample kit to a temporary folder, for
 // tests that edit it.

@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/liveryhq/livery/api/internal/browsertest"
 	"github.com/liveryhq/livery/api/preview"
 	"github.com/liveryhq/livery/brandkits"
 	"github.com/liveryhq/livery/render"
@@ -100,7 +101,7 @@ func TestPreviewRenderReportsDocumentProblems(t *testing.T) {
 }
 
 func TestPreviewPageImages(t *testing.T) {
-	needTool(t, "pdftoppm", "apt-get install poppler-utils")
+	browsertest.NeedTool(t, "pdftoppm", "apt-get install poppler-utils")
 	// pdftoppm rounds a page's size in pixels up: A4 is 595.28 × 841.89 pt.
 	tests := []struct {
 		kit, doc      string
@@ -156,7 +157,7 @@ func TestPreviewPageImagesWithoutPdftoppm(t *testing.T) {
 }
 
 func TestPreviewServesPageImages(t *testing.T) {
-	needTool(t, "pdftoppm", "apt-get install poppler-utils")
+	browsertest.NeedTool(t, "pdftoppm", "apt-get install poppler-utils")
 	kit := mustCopySampleKit(t, "telecom")
 	data := mustCopySampleDocument(t, t.TempDir(), "invoice-60-lines.json")
 	_, base := startPreview(t, preview.Options{KitDir: kit, DataPath: data, DPI: 72})

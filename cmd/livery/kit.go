@@ -46,11 +46,7 @@ func storageFlag(fs interface {
 
 // openKitStore opens the configured storage as a kit store.
 func openKitStore(ctx context.Context, setting string) (*storage.KitStore, func(), error) {
-	b, err := storage.Open(ctx, setting)
-	if err != nil {
-		return nil, nil, fmt.Errorf("open storage: %w", err)
-	}
-	return storage.NewKitStore(b), func() { b.Close() }, nil
+	return openStore(ctx, setting, storage.NewKitStore)
 }
 
 // runKitLint implements `livery kit lint DIR`: every problem, one per line on

@@ -298,11 +298,7 @@ func loadProfile(spec, setting string) (*mapping.Profile, error) {
 
 // openProfileStore opens the configured storage as a profile store.
 func openProfileStore(ctx context.Context, setting string) (*storage.ProfileStore, func(), error) {
-	b, err := storage.Open(ctx, setting)
-	if err != nil {
-		return nil, nil, fmt.Errorf("open storage: %w", err)
-	}
-	return storage.NewProfileStore(b), func() { b.Close() }, nil
+	return openStore(ctx, setting, storage.NewProfileStore)
 }
 
 // renderMapped renders the single document of a legacy input: legacy JSON

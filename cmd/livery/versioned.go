@@ -9,6 +9,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/liveryhq/livery/storage"
 )
 
 // versionedStore is what the publish, list and pin commands use of a store
@@ -177,6 +179,18 @@ func withStore[St any](setting string, open func(context.Context, string) (St, f
 	}
 	defer done()
 	return fn(ctx, store)
+}
+
+// openStore opens the storage setting names as the store newStore makes
+// of it (storage.NewKitStore, storage.NewProfileStore); the func it returns
+// closes the storage.
+func openStore[St any](ctx context.Context, setting string, newStore func(*storage.Bucket, ...storage.KitStoreOption) St) (St, func(), error) {
+	b, err := storage.Open(ctx, setting)
+	if err != nil {
+		var none St
+		return none, nil, fmt.Errorf("open storage: %w", err)
+	}
+	return newStore(b), func() { b.Close() }, nil
 }
 
 // parseArgs parses args into fs, flags before the positional arguments, of
