@@ -1,66 +1,15 @@
 package api
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 )
 
 // batchReadBuffer is the read buffer of a batch body. A line longer than
 // it is gathered from several reads, up to the line limit.
 const batchReadBuffer = 64 << 10
-
-// lineReader splits a stream into lines ending in "\n" or "\r\n" without
-// ever holding more than limit bytes of one line: the rest of a longer line
-// is read and dropped.
-type lineReader struct {
-	br    *bufio.Reader
-	limit int
-}
-
-func newLineReader(r io.Reader, limit int) *lineReader {
-	return &lineReader{br: bufio.NewReaderSize(r, batchReadBuffer), limit: limit}
-}
-
-// next returns the next line without its line end. A line over the limit
-// comes back as tooLong with no bytes. A last line without a line end is
-// still a line; err is io.EOF only when no line is left, and any other err
-// means the stream failed (the line being read is lost).
-func (lr *lineReader) next() (line []byte, tooLong bool, err error) {
-	read := false
-	for {
-		frag, err := lr.br.ReadSlice('\n')
-		read = read || len(frag) > 0
-		if !tooLong {
-			// One byte more than the limit may be the "\r" of "\r\n".
-			if len(line)+len(bytes.TrimSuffix(frag, []byte("\n"))) > lr.limit+1 {
-				tooLong, line = true, nil
-			} else {
-				line = append(line, frag...)
-			}
-		}
-		switch {
-		case err == nil: // frag ends in "\n"
-		case errors.Is(err, bufio.ErrBufferFull):
-			continue
-		case err == io.EOF && read:
-		default:
-			return nil, false, err
-		}
-		if tooLong {
-			return nil, true, nil
-		}
-		line = bytes.TrimSuffix(line, []byte("\n"))
-		line = bytes.TrimSuffix(line, []byte("\r"))
-		if len(line) > lr.limit {
-			return nil, true, nil
-		}
-		return line, false, nil
-	}
-}
 
 // batchLine is one input line of a batch: a document request, as POST
 // /v1/documents takes it, and optionally the idempotency key that route

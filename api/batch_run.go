@@ -194,9 +194,9 @@ func readFailure(err, cause error) error {
 // nextLine returns the reader of an NDJSON batch: each call reads the
 // next input line as job n.
 func (b *batchRun) nextLine() func(n int) (*batchJob, error) {
-	lr := newLineReader(b.in, b.lineLimit)
+	lr := mapping.NewLineReader(b.in, batchReadBuffer, b.lineLimit)
 	return func(n int) (*batchJob, error) {
-		line, tooLong, err := lr.next()
+		line, tooLong, err := lr.Next()
 		if err != nil {
 			return nil, err
 		}

@@ -69,7 +69,7 @@ if [[ -n $prof_pid ]]; then
 		echo "Server CPU profile during the measured part of concurrency $last (\`--pprof-addr\`, \`go tool pprof -top -cum\`; Livery's and its libraries' functions):"
 		echo
 		echo '```'
-		go tool pprof -top -cum -nodecount 45 -show 'liveryhq|fpdf|gocloud|crypto|flate|json|template|echo|slog|prometheus|gcBgMark|syscall' \
+		go tool pprof -top -cum -nodecount 45 -show 'liveryhq|fpdf|gocloud|crypto|flate|json|template|slog|prometheus|gcBgMark|syscall' -hide 'ServeHTTP|Server\).(requestID|observe|limits|recoverPanics|authenticate)|documentRoutes|echo' \
 			"$TMP/livery" "$TMP/cpu.prof" 2>/dev/null | sed -n '/flat%/,$p' | head -40
 		echo '```'
 		echo

@@ -17,6 +17,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/liveryhq/livery/mapping"
 	"github.com/liveryhq/livery/render"
 )
 
@@ -154,11 +155,11 @@ func (rr *renderRun) reader(in io.Reader) (next func() (*runJob, error), stop fu
 			return &runJob{m: m}, nil
 		}, stop
 	}
-	lr := &lineReader{br: bufio.NewReaderSize(in, 64<<10), limit: render.MaxDocumentSize}
+	lr := mapping.NewLineReader(in, 64<<10, render.MaxDocumentSize)
 	n := 0
 	return func() (*runJob, error) {
 		for {
-			line, tooLong, err := lr.next()
+			line, tooLong, err := lr.Next()
 			if err != nil {
 				return nil, err
 			}
@@ -319,45 +320,4 @@ func safely(f func() error) (err error) {
 		}
 	}()
 	return f()
-}
-
-// lineReader splits a stream into lines ending in "\n" or "\r\n" without
-// ever holding more than limit bytes of one line: the rest of a longer
-// line is skipped.
-type lineReader struct {
-	br    *bufio.Reader
-	limit int
-}
-
-// next returns the next line without its line end, in memory of its own.
-// A line over the limit comes back as tooLong with no bytes. A last line
-// without a line end is still a line; err is io.EOF only when no line is
-// left, and any other err means the stream failed.
-func (lr *lineReader) next() (line []byte, tooLong bool, err error) {
-	read := false
-	for {
-		frag, err := lr.br.ReadSlice('\n')
-		read = read || len(frag) > 0
-		if !tooLong {
-			if len(line)+len(frag) > lr.limit+2 { // +2: the line end
-				tooLong, line = true, nil
-			} else {
-				line = append(line, frag...)
-			}
-		}
-		switch {
-		case errors.Is(err, bufio.ErrBufferFull):
-			continue
-		case errors.Is(err, io.EOF) && !read:
-			return nil, false, io.EOF
-		case err != nil && !errors.Is(err, io.EOF):
-			return nil, false, err
-		}
-		line = bytes.TrimSuffix(line, []byte("\n"))
-		line = bytes.TrimSuffix(line, []byte("\r"))
-		if len(line) > lr.limit {
-			tooLong, line = true, nil
-		}
-		return line, tooLong, nil
-	}
 }

@@ -1,11 +1,9 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -345,41 +343,5 @@ func TestRenderRunErrors(t *testing.T) {
 		assert.Empty(t, diagOut, "%v", tt.args)
 		assert.Contains(t, stderr, tt.want, "%v", tt.args)
 		assert.Equal(t, 1, strings.Count(stderr, "\n"), "one line: %q", stderr)
-	}
-}
-
-func TestLineReader(t *testing.T) {
-	tests := []struct {
-		name  string
-		in    string
-		lines []string // "<long>" for a line over the limit
-	}{
-		{"empty", "", nil},
-		{"line ends", "a\nbc\r\n\nd", []string{"a", "bc", "", "d"}},
-		{"at the limit", "0123456789\n0123456789", []string{"0123456789", "0123456789"}},
-		{"over the limit", "0123456789A\nok\n", []string{"<long>", "ok"}},
-		{"over the limit across reads", strings.Repeat("x", 50) + "\nok\n" + strings.Repeat("y", 40), []string{"<long>", "ok", "<long>"}},
-		{"a long line ending in CR LF at the limit", "0123456789\r\n", []string{"0123456789"}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			// 16 bytes, bufio's smallest buffer, so that long lines take several reads.
-			lr := &lineReader{br: bufio.NewReaderSize(strings.NewReader(tt.in), 16), limit: 10}
-			var got []string
-			for {
-				line, tooLong, err := lr.next()
-				if err == io.EOF {
-					break
-				}
-				require.NoError(t, err)
-				if tooLong {
-					assert.Nil(t, line)
-					got = append(got, "<long>")
-					continue
-				}
-				got = append(got, string(line))
-			}
-			assert.Equal(t, tt.lines, got)
-		})
 	}
 }
