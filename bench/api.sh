@@ -64,6 +64,8 @@ for c in $CONCURRENCY; do
 	jq -r 'select(.errors > 0) | "first error: \(.first_error)"' "$TMP/level.json" >&2
 done
 echo
+api_verdict "$TMP/results.jsonl"
+echo
 if [[ -n $prof_pid ]]; then
 	if wait "$prof_pid"; then
 		echo "Server CPU profile during the measured part of concurrency $last (\`--pprof-addr\`, \`go tool pprof -top -cum\`; Livery's and its libraries' functions):"

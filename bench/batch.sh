@@ -61,6 +61,7 @@ echo "|---:|---:|---:|---:|---:|---:|---:|"
 printf '| %d | %.1f s | %.0f | %.2f ms | %.2f | %s | %d |\n' "$N" "$secs" "$(echo "$docs / $secs" | bc -l)" \
 	"$(echo "($cpu1 - $cpu0) / $N" | bc -l)" "$(echo "($cpu1 - $cpu0) / 1000 / $secs" | bc -l)" "$hwm" "$errs"
 echo
+billing_verdict "$N" "$secs" "$(sed 's/ kB$//' <<<"$hwm")"
 echo "summary line: $summary"
 echo "storage: $records records; result lines with a document: $docs"
 if [[ $docs != "$N" || $errs != 0 || $records != "$N" ]] ||

@@ -117,6 +117,7 @@ printf '| %d | %.1f s | %.0f | %.2f ms (%.2f + %.2f) | %.2f | %.0f MiB |\n' "$N"
 	"$(echo "$cpu * 1000 / $N" | bc -l)" "$(echo "$user * 1000 / $N" | bc -l)" "$(echo "$sys * 1000 / $N" | bc -l)" \
 	"$(echo "$cpu / $wall" | bc -l)" "$(echo "$rss_kb / 1024" | bc -l)"
 echo
+billing_verdict "$N" "$wall" "$rss_kb"
 echo "summary: $(tail -n 1 "$TMP/render.log")"
 echo "after: $(fs_probe)"
 if [[ $status != 0 || $paths != $((2 * N)) || $pdfs != "$N" || $htmls != "$N" || $temps != 0 ]]; then

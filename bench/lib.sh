@@ -85,3 +85,28 @@ fs_probe() {
 	fi
 	"$TMP/fsprobe" -dir "$TMP" -n "${1:-500}"
 }
+
+# billing_verdict N SECONDS RSS_KB prints the billing-run target's verdict
+# (issue 7): 100,000 invoices in under 3 minutes with peak RSS under 300 MB;
+# a smaller run is scaled to 100,000 at the rate it reached.
+billing_verdict() {
+	local n=$1 secs=$2 rss_kb=$3 at100k verdict=met
+	at100k=$(echo "$secs * 100000 / $n" | bc -l)
+	if (($(echo "$at100k >= 180 || $rss_kb >= 300 * 1024" | bc -l))); then
+		verdict=missed
+	fi
+	printf 'Target 100,000 invoices in under 3 minutes, peak RSS under 300 MB: **%s** (%.0f s%s, %.0f MiB).\n' \
+		"$verdict" "$at100k" "$([[ $n == 100000 ]] || echo " scaled from $n")" "$(echo "$rss_kb / 1024" | bc -l)"
+}
+
+# api_verdict RESULTS_JSONL prints the API target's verdict (issues 4 and
+# 7) for the level with the most documents a second among those with a p99
+# under 50 ms and no errors.
+api_verdict() {
+	jq -rs '
+		(map(select(.p99_ms < 50 and .errors == 0)) | max_by(.rps)) as $b
+		| if $b == null then "Target above 1,000 documents/s with p99 under 50 ms and no errors: **missed** (no level had a p99 under 50 ms without errors)."
+		  elif $b.rps > 1000 then "Target above 1,000 documents/s with p99 under 50 ms and no errors: **met** (\($b.rps|floor)/s at concurrency \($b.concurrency), p99 \($b.p99_ms*10|round/10) ms)."
+		  else "Target above 1,000 documents/s with p99 under 50 ms and no errors: **missed** by \(100 - $b.rps/10|round) % (best \($b.rps|floor)/s at concurrency \($b.concurrency), p99 \($b.p99_ms*10|round/10) ms)."
+		  end' "$1"
+}

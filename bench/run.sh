@@ -156,7 +156,7 @@ compare_step() {
 api_step() {
 	PROFILE=1 DURATION=$API_DURATION CONCURRENCY=$API_CONCURRENCY "$ROOT/bench/api.sh" | sed '/^## bench/d'
 	echo
-	echo "Target above 1,000 documents/s (PDF+HTML stored) with p99 under 50 ms and no errors; see \"REST API\" below for where the CPU goes."
+	echo "\"REST API\" below says what limits the throughput on this machine."
 }
 
 # batch_step streams a billing run through POST /v1/batches.
