@@ -28,7 +28,7 @@ const htmlLogoScale = 2
 func (th *theme) htmlLogoURI(img *brandkits.Image, widthMM float64) string {
 	data := img.Data
 	if strings.EqualFold(img.Format, "png") && widthMM > 0 {
-		if flat := composePNG(data, th.logoBackground()); flat != nil {
+		if flat := th.flatLogo(img); flat != nil {
 			w := min(flat.Bounds().Dx(), int(math.Ceil(widthMM*pxPerMM*htmlLogoScale)))
 			if small, err := encodeLogo(flat, w); err == nil && len(small) < len(data) {
 				data = small

@@ -246,11 +246,8 @@ func (th *theme) pdfLogo(img *brandkits.Image, widthMM float64) *pdfLogo {
 	if l.asIs || widthMM <= 0 || th.pdfTuning.kitLogo {
 		return l.orig
 	}
-	if l.flat == nil {
-		if l.flat = composePNG(img.Data, th.logoBackground()); l.flat == nil {
-			l.asIs = true
-			return l.orig
-		}
+	if th.flatLocked(img) == nil {
+		return l.orig
 	}
 	w := min(l.flat.Bounds().Dx(), int(math.Ceil(widthMM/25.4*logoDPI)))
 	if pl, ok := l.bySize[w]; ok {
@@ -268,6 +265,26 @@ func (th *theme) pdfLogo(img *brandkits.Image, widthMM float64) *pdfLogo {
 		l.bySize[w] = pl
 	}
 	return pl
+}
+
+// flatLogo is the kit's PNG logo composed onto the colour it sits on,
+// decoded once per theme and shared by the PDF's and the e-mail's versions;
+// nil when it does not decode.
+func (th *theme) flatLogo(img *brandkits.Image) *image.RGBA {
+	th.pdf.logos.mu.Lock()
+	defer th.pdf.logos.mu.Unlock()
+	return th.flatLocked(img)
+}
+
+// flatLocked is flatLogo for a caller holding the logos' lock.
+func (th *theme) flatLocked(img *brandkits.Image) *image.RGBA {
+	l := &th.pdf.logos
+	// asIs: a JPEG, or a PNG that failed to decode before.
+	if l.flat == nil && !l.asIs {
+		l.flat = composePNG(img.Data, th.logoBackground())
+		l.asIs = l.flat == nil
+	}
+	return l.flat
 }
 
 // newPDFLogo names an image after its content, so that nothing else
