@@ -209,6 +209,11 @@ func openFile(s setting) (*Bucket, error) {
 	// of the same setting would race the first one's conditional creates.
 	b.locks = dirLocks(abs)
 	b.tempBeside = beside
+	b.lean, err = fileblob.OpenBucket(abs, &fileblob.Options{DirFileMode: 0o750, NoTempDir: beside, Metadata: fileblob.MetadataDontWrite})
+	if err != nil {
+		_ = bb.Close()
+		return nil, fmt.Errorf("storage: open file://%s: %w", s.dir, err)
+	}
 	return b, nil
 }
 

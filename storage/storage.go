@@ -12,7 +12,9 @@
 //     or none. The temporary file is made in TMPDIR when a rename from there
 //     into the data directory works, else next to its target (key.<hex>.tmp,
 //     skipped by List; a crash can strand one). Metadata lives in a
-//     key.attrs sidecar file. fileblob's
+//     key.attrs sidecar file, except for content-addressed renditions
+//     (<sha256>.pdf, .html, .txt, created with IfNotExist and no metadata of
+//     their own), whose name holds their checksum and type. fileblob's
 //     own IfNotExist check is not atomic (it stats, then renames), so this
 //     package serialises commits per key across all Buckets on one directory
 //     in the process; two processes sharing a directory can still both win a
@@ -121,6 +123,10 @@ type Bucket struct {
 	// tempBeside marks a file bucket whose temporary files live next to
 	// their targets, in the tree that List walks (see openFile).
 	tempBeside bool
+	// lean is, for a file bucket, a second fileblob view of its directory
+	// that writes no attribute sidecars, for content-addressed objects that
+	// need none (see addressedTypes).
+	lean *blob.Bucket
 }
 
 // OpenBucket wraps an already opened gocloud bucket. The Bucket takes
@@ -145,7 +151,12 @@ func (b *Bucket) Blob() *blob.Bucket { return b.b }
 func (b *Bucket) String() string { return b.desc }
 
 // Close releases the bucket.
-func (b *Bucket) Close() error { return b.b.Close() }
+func (b *Bucket) Close() error {
+	if b.lean != nil {
+		_ = b.lean.Close()
+	}
+	return b.b.Close()
+}
 
 // Put writes data under key, recording its SHA-256 and content type.
 func (b *Bucket) Put(ctx context.Context, key string, data []byte, o PutOptions) (Object, error) {
@@ -174,7 +185,7 @@ func (b *Bucket) put(ctx context.Context, key string, data []byte, digest string
 	// server decide (412 once the other write has landed).
 	var lost bool
 	for attempt := 1; ; attempt++ {
-		lost, err = b.write(ctx, key, data, wopts)
+		lost, err = b.write(ctx, b.writerFor(obj, o), key, data, wopts)
 		if err == nil || attempt == 3 || !isConditionalConflict(err) {
 			break
 		}
@@ -446,12 +457,12 @@ func prepare(key string, data []byte, digest string, o PutOptions) (Object, *blo
 // the key exists. Only a failure of the commit (Close) can mean that: an
 // error opening the writer with the same code (a closed bucket is
 // FailedPrecondition too) is something else.
-func (b *Bucket) write(ctx context.Context, key string, data []byte, wopts *blob.WriterOptions) (lost bool, err error) {
+func (b *Bucket) write(ctx context.Context, bb *blob.Bucket, key string, data []byte, wopts *blob.WriterOptions) (lost bool, err error) {
 	// A cancelled write must not land: cancelling this context before Close
 	// makes every driver abort instead of committing.
 	wctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	w, err := b.b.NewWriter(wctx, key, wopts)
+	w, err := bb.NewWriter(wctx, key, wopts)
 	if err != nil {
 		return false, err
 	}
@@ -574,7 +585,7 @@ func objectFrom(key string, a *blob.Attributes) Object {
 		}
 		md[k] = v
 	}
-	return Object{Key: key, Size: a.Size, SHA256: digest, ContentType: a.ContentType, Metadata: md}
+	return addressedAttributes(key, Object{Key: key, Size: a.Size, SHA256: digest, ContentType: a.ContentType, Metadata: md})
 }
 
 // wrapErr maps gocloud's portable "not found" onto ErrNotFound for reads,
