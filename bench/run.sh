@@ -9,7 +9,8 @@
 #  2. where its time goes (pprof CPU and allocations of the one-page PDF);
 #  3. Livery against headless Chromium (CLI and a warm tab over CDP),
 #     wkhtmltopdf and WeasyPrint on the same invoices (bench/compare);
-#  4. the REST API under load, with a CPU profile of the server (bench/api.sh);
+#  4. the REST API under load (wrk where installed, else bench/loadgen),
+#     with a CPU profile of the server (bench/api.sh);
 #  5. a billing run through POST /v1/batches (bench/batch.sh);
 #  6. the same billing run through `livery render` (bench/cli.sh).
 #
@@ -19,25 +20,31 @@
 #
 # Settings (environment): N, billing-run size (100000); RUNS, documents per
 # external tool in the comparison (8); API_DURATION per concurrency level
-# (15s); API_CONCURRENCY ("4 8"); ONLY, the steps to run (render profile
+# (15s); API_CONCURRENCY ("2 3 4"); ONLY, the steps to run (render profile
 # compare api batch cli), the others keep their last results; BENCH_DIR, where
 # temporary files go (default: a folder beside the repository, so that the
 # file storage is not on a /tmp that other processes churn); DOC, the file to
 # update (docs/benchmarks.md). Run it on a machine that does nothing else:
-# the load generator, the server and the tools share the same cores.
+# the load generator, the server and the tools share the same cores. Tools:
+# go, curl, jq, bc, GNU time; wrk for the API step (apt-get install wrk).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 N=${N:-100000}
 RUNS=${RUNS:-8}
 API_DURATION=${API_DURATION:-15s}
-API_CONCURRENCY=${API_CONCURRENCY:-"4 8"}
+API_CONCURRENCY=${API_CONCURRENCY:-"2 3 4"}
 ONLY=${ONLY:-"render profile compare api batch cli"}
 DOC=${DOC:-$ROOT/docs/benchmarks.md}
 export BENCH_DIR=${BENCH_DIR:-$(dirname "$ROOT")/livery-bench}
 mkdir -p "$BENCH_DIR"
 OUT=$(mktemp -d "$BENCH_DIR/run.XXXXXX")
 trap 'rm -rf "$OUT"' EXIT
+# The steps leave their files here, deleted at the very end: on this
+# machine's filesystem, deleting many files makes creating new ones two to
+# five times slower for a minute or more, which the next step would measure.
+export BENCH_TRASH=$OUT/trash
+mkdir -p "$BENCH_TRASH"
 
 for tool in go curl jq bc /usr/bin/time; do
 	command -v "$tool" >/dev/null || {
