@@ -27,7 +27,8 @@ type Person struct {
 // values maps PersonFields to p's values. Names go through FixName so a
 // legacy "MR KOWALSKI" does not shout from an otherwise polite greeting.
 func (k *Kit) personValues(p Person) map[string]string {
-	fix := func(s string) string { return k.FixName(strings.TrimSpace(s)) }
+	f := NewFixer(k)
+	fix := func(s string) string { return f.FixName(strings.TrimSpace(s)) }
 	return map[string]string{
 		"name":            fix(p.Name),
 		"first_name":      fix(p.FirstName),

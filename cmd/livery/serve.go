@@ -11,6 +11,7 @@ import (
 	"net/http/pprof"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"syscall"
@@ -51,6 +52,7 @@ var serveSettings = []serveSetting{
 	{flag: "sample-kits", env: "LIVERY_SAMPLE_KITS", def: "true", usage: "publish the bundled sample kits the storage lacks", isBool: true},
 	{flag: "kit-cache-ttl", env: "LIVERY_KIT_CACHE_TTL", def: "1s", usage: "how long a moving kit reference (name, name@pin) is reused; 0 asks storage every time"},
 	{flag: "pprof-addr", env: "LIVERY_PPROF_ADDR", usage: "loopback host:port to serve Go's pprof profiles on (off when empty)"},
+	{flag: "gc-percent", env: "LIVERY_GC_PERCENT", def: "400", usage: "Go's garbage collection target (GOGC) for the service: heap growth in percent between collections"},
 }
 
 // serveConfig is the configuration `livery serve` runs with.
@@ -67,6 +69,7 @@ type serveConfig struct {
 	sampleKits       bool
 	kitCacheTTL      time.Duration
 	pprofAddr        string
+	gcPercent        int
 }
 
 // runServe implements `livery serve`: the REST service, until SIGINT or
@@ -93,6 +96,11 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 			cfg.addr, envAPIKeys)
 	}
 	log := slog.New(slog.NewJSONHandler(logw, &slog.HandlerOptions{Level: cfg.logLevel}))
+	// A render allocates about a megabyte and keeps almost none of it,
+	// while the live heap (kits, fonts, prepared logos) stays put: with Go's
+	// default of 100 the collector marks that heap every few dozen
+	// documents, 8 % of the service's CPU time. See docs/benchmarks.md.
+	defer debug.SetGCPercent(debug.SetGCPercent(cfg.gcPercent))
 
 	b, err := storage.Open(ctx, cfg.storage)
 	if err != nil {
@@ -230,6 +238,9 @@ func parseServe(args []string, getenv func(string) string) (serveConfig, error) 
 	}
 	if cfg.pprofAddr = *vals["pprof-addr"]; cfg.pprofAddr != "" && !isLoopback(cfg.pprofAddr) {
 		bad("pprof-addr", fmt.Errorf("%q is not a loopback host:port: profiles are for whoever is on the machine, never the network", cfg.pprofAddr))
+	}
+	if cfg.gcPercent, err = strconv.Atoi(*vals["gc-percent"]); err != nil || cfg.gcPercent < 50 || cfg.gcPercent > 10000 {
+		bad("gc-percent", fmt.Errorf("%q is not a number from 50 to 10000", *vals["gc-percent"]))
 	}
 	if err := cfg.logLevel.UnmarshalText([]byte(*vals["log-level"])); err != nil {
 		bad("log-level", fmt.Errorf("%q is not debug, info, warn or error", *vals["log-level"]))
