@@ -153,6 +153,7 @@ func TestParseServeDefaultsEnvAndFlags(t *testing.T) {
 	assert.True(t, cfg.sampleKits)
 	assert.Equal(t, time.Second, cfg.kitCacheTTL)
 	assert.Empty(t, cfg.pprofAddr)
+	assert.Equal(t, 400, cfg.gcPercent)
 	assert.Empty(t, cfg.keys)
 
 	env := map[string]string{
@@ -160,7 +161,7 @@ func TestParseServeDefaultsEnvAndFlags(t *testing.T) {
 		"LIVERY_REQUEST_TIMEOUT": "5s", "LIVERY_BATCH_CONCURRENCY": "3", "LIVERY_PRESIGN_DOWNLOADS": "true",
 		"LIVERY_LOG_LEVEL": "debug", "LIVERY_SHUTDOWN_TIMEOUT": "1m", "LIVERY_SAMPLE_KITS": "false",
 		"LIVERY_API_KEYS":      "billing:renderer:0123456789abcdef0123",
-		"LIVERY_KIT_CACHE_TTL": "0", "LIVERY_PPROF_ADDR": "127.0.0.1:6060",
+		"LIVERY_KIT_CACHE_TTL": "0", "LIVERY_PPROF_ADDR": "127.0.0.1:6060", "LIVERY_GC_PERCENT": "100",
 	}
 	cfg, err = parseServe(nil, func(k string) string { return env[k] })
 	require.NoError(t, err)
@@ -175,6 +176,7 @@ func TestParseServeDefaultsEnvAndFlags(t *testing.T) {
 	assert.False(t, cfg.sampleKits)
 	assert.Zero(t, cfg.kitCacheTTL)
 	assert.Equal(t, "127.0.0.1:6060", cfg.pprofAddr)
+	assert.Equal(t, 100, cfg.gcPercent)
 	require.Len(t, cfg.keys, 1)
 	assert.Equal(t, "billing", cfg.keys[0].Name)
 
@@ -206,6 +208,8 @@ func TestParseServeErrors(t *testing.T) {
 		{nil, map[string]string{"LIVERY_PRESIGN_DOWNLOADS": "yes please"}, `--presign-downloads`},
 		{[]string{"--kit-cache-ttl", "-1s"}, nil, `--kit-cache-ttl (or $LIVERY_KIT_CACHE_TTL): "-1s" is not a duration of 0 or more`},
 		{[]string{"--kit-cache-ttl", "often"}, nil, `--kit-cache-ttl`},
+		{[]string{"--gc-percent", "10"}, nil, `--gc-percent (or $LIVERY_GC_PERCENT): "10" is not a number from 50 to 10000`},
+		{[]string{"--gc-percent", "off"}, nil, `--gc-percent`},
 		{[]string{"--pprof-addr", "0.0.0.0:6060"}, nil, `--pprof-addr (or $LIVERY_PPROF_ADDR): "0.0.0.0:6060" is not a loopback host:port`},
 		{[]string{"--api-keys", "x"}, nil, `flag provided but not defined: -api-keys`},
 		{[]string{"extra"}, nil, `unexpected argument "extra"`},
