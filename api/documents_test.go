@@ -557,6 +557,9 @@ type flakyS3 struct {
 	// went away.
 	down atomic.Bool
 	puts atomic.Int64
+	// onPut, when set before requests start, runs for every PUT before it
+	// is passed on; the PUT is passed on once it returns.
+	onPut func(r *http.Request)
 }
 
 func (f *flakyS3) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -568,6 +571,9 @@ func (f *flakyS3) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if r.Method == http.MethodPut {
 		f.puts.Add(1)
+		if f.onPut != nil {
+			f.onPut(r)
+		}
 		if f.limited.Load() && f.putsLeft.Add(-1) < 0 {
 			w.Header().Set("Content-Type", "application/xml")
 			w.WriteHeader(http.StatusInternalServerError)
@@ -578,10 +584,11 @@ func (f *flakyS3) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	f.next.ServeHTTP(w, r)
 }
 
-// newFlakyEnv is an "s3" test env whose storage goes through a flakyS3.
+// newFlakyEnv is an "s3" test env whose storage goes through a flakyS3;
+// edits adjust its Config.
 // Unless retries is set, the AWS SDK gives up after one attempt instead of
 // three with backoff, which ends in the same error seconds sooner.
-func newFlakyEnv(t *testing.T, retries bool) (*testEnv, *flakyS3) {
+func newFlakyEnv(t *testing.T, retries bool, edits ...func(*Config)) (*testEnv, *flakyS3) {
 	t.Helper()
 	if !retries {
 		setenv(t, "AWS_MAX_ATTEMPTS", "1")
@@ -597,7 +604,12 @@ func newFlakyEnv(t *testing.T, retries bool) (*testEnv, *flakyS3) {
 	kits := storage.NewKitStore(b)
 	_, err = samples.Publish(context.Background(), kits, "test")
 	require.NoError(t, err)
-	e := newTestEnv(t, "mem", func(c *Config) { c.Bucket, c.Kits = b, kits })
+	e := newTestEnv(t, "mem", func(c *Config) {
+		c.Bucket, c.Kits = b, kits
+		for _, edit := range edits {
+			edit(c)
+		}
+	})
 	e.Bucket, e.Kits = b, kits
 	return e, flaky
 }

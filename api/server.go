@@ -294,6 +294,15 @@ func (s *Server) handleError(err error, c echo.Context) {
 			err = echo.ErrMethodNotAllowed
 		}
 	}
+	if clientClosed(c, err) {
+		// Nobody reads an answer, and the failure is not the server's: a
+		// storage write cut short by the cancelled context is not storage
+		// trouble, and must not page anyone as a 503 would.
+		c.Response().Status = StatusClientClosed
+		s.log.InfoContext(c.Request().Context(), "client closed the request",
+			"route", c.Path(), "error", err.Error())
+		return
+	}
 	p := *ProblemFor(err) // copy: shared *Problem values must not be edited
 	p.Instance = c.Request().URL.Path
 	p.RequestID = c.Response().Header().Get(echo.HeaderXRequestID)
@@ -304,6 +313,18 @@ func (s *Server) handleError(err error, c echo.Context) {
 			"route", c.Path(), "status", p.Status, "problem", p.Type, "error", err.Error())
 	}
 	writeProblem(c, &p)
+}
+
+// StatusClientClosed is the status logged and counted for a request whose
+// client closed its connection before the answer (nginx's 499); no answer
+// is written.
+const StatusClientClosed = 499
+
+// clientClosed reports whether err is the request's own context being
+// cancelled, which net/http does when the client goes away (a timeout is
+// DeadlineExceeded instead).
+func clientClosed(c echo.Context, err error) bool {
+	return errors.Is(err, context.Canceled) && errors.Is(c.Request().Context().Err(), context.Canceled)
 }
 
 // unmatched reports whether c went to a catch-all "route not found"
