@@ -120,7 +120,12 @@ func (s *Server) handleGetDocumentContent(c echo.Context) error {
 		return c.NoContent(http.StatusNotModified)
 	}
 	if s.cfg.PresignDownloads {
-		u, err := s.cfg.Bucket.SignedURL(ctx, stored.Key, presignExpiry)
+		// The storage answers with the headers a streamed download has
+		// (but for nosniff and the HTML's sandbox, which S3 cannot send).
+		u, err := s.cfg.Bucket.SignedURL(ctx, stored.Key, presignExpiry, storage.SignOptions{
+			ContentDisposition: contentDisposition(rec, format, "attachment"),
+			ContentType:        stored.ContentType,
+		})
 		switch {
 		case err == nil:
 			c.Response().Header().Set("Cache-Control", "no-store") // the URL expires
@@ -209,11 +214,17 @@ func storedFormats(rec *DocumentRecord) []string {
 // HTML as part of this API's origin.
 func setContentHeaders(h http.Header, rec *DocumentRecord, format string, stored StoredFormat, disposition string) {
 	h.Set("ETag", strconv.Quote(stored.SHA256))
-	h.Set("Content-Disposition", mime.FormatMediaType(disposition, map[string]string{"filename": downloadName(rec, format)}))
+	h.Set("Content-Disposition", contentDisposition(rec, format, disposition))
 	h.Set("X-Content-Type-Options", "nosniff")
 	if format == string(render.FormatHTML) {
 		h.Set("Content-Security-Policy", "sandbox")
 	}
+}
+
+// contentDisposition is the Content-Disposition of a rendition: disposition
+// ("attachment" or "inline") with its downloadName.
+func contentDisposition(rec *DocumentRecord, format, disposition string) string {
+	return mime.FormatMediaType(disposition, map[string]string{"filename": downloadName(rec, format)})
 }
 
 // downloadName is a file name for a rendition: the document number with

@@ -531,6 +531,9 @@ func TestGetDocumentPresigned(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equal(t, http.StatusOK, resp.StatusCode)
 		assert.Equal(t, rec.Formats["pdf"].SHA256, hexSum(got))
+		// Saved under the same name as a streamed download.
+		assert.Equal(t, "attachment; filename=RE-2026-11873.pdf", resp.Header.Get("Content-Disposition"))
+		assert.Equal(t, "application/pdf", resp.Header.Get("Content-Type"))
 
 		// The tenant check comes before the redirect.
 		insurer := e.mustCreateDocument(t, docRequest(t, "insurer", "payment-reminder.json"), http.StatusCreated)

@@ -251,7 +251,7 @@ func TestSignedURL(t *testing.T) {
 			b := openForTest(t, tc.setting)
 			_, err := b.Put(ctx, "doc.pdf", []byte("%PDF signed"), PutOptions{ContentType: "application/pdf"})
 			require.NoError(t, err)
-			u, err := b.SignedURL(ctx, "doc.pdf", time.Minute)
+			u, err := b.SignedURL(ctx, "doc.pdf", time.Minute, SignOptions{ContentDisposition: "attachment; filename=RE-1.pdf", ContentType: "application/pdf"})
 			if tc.unsupported {
 				assert.ErrorIs(t, err, errors.ErrUnsupported)
 				return
@@ -265,6 +265,8 @@ func TestSignedURL(t *testing.T) {
 			require.NoError(t, err)
 			assert.Equal(t, http.StatusOK, resp.StatusCode)
 			assert.Equal(t, "%PDF signed", string(body))
+			assert.Equal(t, "attachment; filename=RE-1.pdf", resp.Header.Get("Content-Disposition"), "the signed override")
+			assert.Equal(t, "application/pdf", resp.Header.Get("Content-Type"))
 		})
 	}
 }

@@ -393,14 +393,37 @@ func (b *Bucket) Ping(ctx context.Context) error {
 	return nil
 }
 
+// SignOptions are headers that the storage sends with the answer to a
+// signed GET instead of the object's own (S3's response-content-*
+// overrides, which the signature covers).
+type SignOptions struct {
+	// ContentDisposition, when set, is the answer's Content-Disposition,
+	// e.g. attachment; filename=RE-2026-11873.pdf.
+	ContentDisposition string
+	// ContentType, when set, is the answer's Content-Type.
+	ContentType string
+}
+
 // SignedURL returns a URL that lets its holder GET the object without
-// credentials until expiry. Only the S3 backend supports it; the others return
-// an error wrapping errors.ErrUnsupported.
-func (b *Bucket) SignedURL(ctx context.Context, key string, expiry time.Duration) (string, error) {
+// credentials until expiry, answered with o's headers. Only the S3 backend
+// supports it; the others return an error wrapping errors.ErrUnsupported.
+func (b *Bucket) SignedURL(ctx context.Context, key string, expiry time.Duration, o SignOptions) (string, error) {
 	if err := checkKey(key); err != nil {
 		return "", err
 	}
-	u, err := b.b.SignedURL(ctx, key, &blob.SignedURLOptions{Expiry: expiry, Method: http.MethodGet})
+	u, err := b.b.SignedURL(ctx, key, &blob.SignedURLOptions{Expiry: expiry, Method: http.MethodGet,
+		BeforeSign: func(as func(any) bool) error {
+			var in *s3.GetObjectInput
+			if as(&in) {
+				if o.ContentDisposition != "" {
+					in.ResponseContentDisposition = aws.String(o.ContentDisposition)
+				}
+				if o.ContentType != "" {
+					in.ResponseContentType = aws.String(o.ContentType)
+				}
+			}
+			return nil
+		}})
 	if err != nil {
 		if gcerrors.Code(err) == gcerrors.Unimplemented {
 			return "", fmt.Errorf("storage: signed url %q on %s: %w", key, b.desc, errors.ErrUnsupported)
