@@ -455,9 +455,18 @@ var zlibWriters = sync.Pool{New: func() any {
 	return w
 }}
 
+// minCompressedStream is the smallest stream compressStreams compresses.
+// Compressing costs about 25 µs a stream whatever its size (a zlib header,
+// the Huffman tables of a block), and below a kilobyte it saves little or
+// nothing: the logo's 768-byte palette came out 16 bytes larger.
+// A variable so that tests can compare with fpdf's own compression, which
+// compresses every stream.
+var minCompressedStream = 1024
+
 // compressStreams returns pdf, written by fpdf without compression, with
 // every stream fpdf would have compressed (those whose dictionary holds
-// just their /Length: page content and image palettes) compressed, and the
+// just their /Length: page content and image palettes) of at least
+// minCompressedStream bytes compressed, and the
 // cross-reference table moved to the objects' new offsets. It reads the
 // layout fpdf writes: "N 0 obj\n<</Length L>>\nstream\n", L bytes,
 // "\nendstream\nendobj\n"; objects in the order the xref table's offsets
@@ -514,7 +523,7 @@ func compressStreams(pdf []byte) ([]byte, error) {
 		body := pdf[o.off:end]
 		offsets[o.num] = out.Len()
 		data, ok := plainStream(body, o.num)
-		if !ok {
+		if !ok || len(data) < minCompressedStream {
 			out.Write(body)
 			continue
 		}

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -1006,12 +1007,28 @@ func TestCompressStreams(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			ours := mustDrawPDF(t, pdfTTheme(t, tt.edit), tt.view)
+			// Told to compress every stream, as fpdf does, compressStreams
+			// gives fpdf's bytes.
+			saved := minCompressedStream
+			minCompressedStream = 0
+			all := mustDrawPDF(t, pdfTTheme(t, tt.edit), tt.view)
+			minCompressedStream = saved
 			th := pdfTTheme(t, tt.edit)
 			th.pdfTuning.fpdfCompression = true
 			// Not assert.Equal: a failure would print two whole PDFs.
-			assert.True(t, bytes.Equal(mustDrawPDF(t, th, tt.view), ours), "same bytes as fpdf's compression")
-			assert.NotRegexp(t, `<</Length \d+>>\nstream`, string(ours), "every such stream compressed")
+			assert.True(t, bytes.Equal(mustDrawPDF(t, th, tt.view), all), "same bytes as fpdf's compression")
+			assert.NotRegexp(t, `<</Length \d+>>\nstream`, string(all), "every such stream compressed")
+
+			// By default, streams under minCompressedStream stay as they are.
+			ours := mustDrawPDF(t, pdfTTheme(t, tt.edit), tt.view)
+			assert.Less(t, len(ours), len(all)+64, "hardly larger")
+			for _, m := range regexp.MustCompile(`<</Length (\d+)>>\nstream`).FindAllStringSubmatch(string(ours), -1) {
+				n, err := strconv.Atoi(m[1])
+				require.NoError(t, err)
+				assert.Less(t, n, minCompressedStream, "a plain stream of %d bytes", n)
+			}
+			pdfTValidate(t, ours)
+			assert.Equal(t, pdfPages(t, all), pdfPages(t, ours), "the same text")
 		})
 	}
 

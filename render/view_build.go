@@ -3,11 +3,13 @@ package render
 import (
 	"fmt"
 	"strings"
+	"unicode"
 
 	"golang.org/x/text/language"
 	"golang.org/x/text/language/display"
 
 	"github.com/liveryhq/livery/brandkits"
+	"github.com/liveryhq/livery/fonts"
 )
 
 // buildView validates doc and words and formats everything the channels show.
@@ -419,6 +421,21 @@ func groupIBAN(iban string) string {
 // checkCoverage refuses a document with a character the kit's fonts cannot draw:
 // a clear error beats a blank box on a printed invoice.
 func (r *Renderer) checkCoverage(v *view) error {
+	// Most documents are covered: checking their few dozen distinct runes
+	// against each face is a fraction of checking every rune of every
+	// string, which is left for naming what is missing, and where.
+	var all runeSet
+	v.eachString(all.addString)
+	faces := [...]*fonts.Face{r.theme.body.RegularFace, r.theme.body.BoldFace, r.theme.heading.RegularFace, r.theme.heading.BoldFace}
+	covered := true
+	for _, c := range all.runes() {
+		for _, f := range faces {
+			covered = covered && (unicode.IsControl(c) || f.Has(c))
+		}
+	}
+	if covered {
+		return nil
+	}
 	var problems []FieldError
 	seen := map[rune]bool{}
 	check := func(s string) {
