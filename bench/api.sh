@@ -16,7 +16,8 @@
 #	bench/api.sh                          # 20 s per level at 4, 8, 16 and 32
 #	DURATION=10s CONCURRENCY="8 16" bench/api.sh
 #
-# Settings (environment): BENCH_DIR (default $TMPDIR or /tmp) is where the
+# Settings (environment): BENCH_DIR (default: the top of the filesystem when
+# writable, else $TMPDIR; see bench_tmp in bench/lib.sh) is where the
 # temporary directory with binaries, storage and logs goes; DURATION (20s);
 # WARMUP (3s, per level, not counted); CONCURRENCY ("4 8 16 32"); KEEP=1
 # keeps the temporary directory (storage, server log, results.jsonl);
@@ -30,9 +31,9 @@ DURATION=${DURATION:-20s}
 WARMUP=${WARMUP:-3s}
 CONCURRENCY=${CONCURRENCY:-"4 8 16 32"}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-TMP=$(mktemp -d "${BENCH_DIR:-${TMPDIR:-/tmp}}/livery-bench-api.XXXXXX")
 # shellcheck source=bench/lib.sh
 source "$ROOT/bench/lib.sh"
+TMP=$(bench_tmp api)
 trap cleanup EXIT
 
 build_livery

@@ -10,7 +10,8 @@
 #	bench/batch.sh              # 100,000 lines
 #	N=10000 bench/batch.sh
 #
-# Settings (environment): BENCH_DIR (default $TMPDIR or /tmp) is where the
+# Settings (environment): BENCH_DIR (default: the top of the filesystem when
+# writable, else $TMPDIR; see bench_tmp in bench/lib.sh) is where the
 # temporary directory with binaries, storage and logs goes; N (100000);
 # KEEP=1 keeps the temporary directory (storage, server log, the response as
 # out.ndjson); SERVE_FLAGS adds flags to `livery serve` (e.g.
@@ -19,9 +20,9 @@ set -euo pipefail
 
 N=${N:-100000}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-TMP=$(mktemp -d "${BENCH_DIR:-${TMPDIR:-/tmp}}/livery-bench-batch.XXXXXX")
 # shellcheck source=bench/lib.sh
 source "$ROOT/bench/lib.sh"
+TMP=$(bench_tmp batch)
 trap cleanup EXIT
 
 build_livery

@@ -13,7 +13,8 @@
 #	bench/cli.sh                # 100,000 documents
 #	N=20000 CONCURRENCY=4 bench/cli.sh
 #
-# Settings (environment): BENCH_DIR (default $TMPDIR or /tmp) is where the
+# Settings (environment): BENCH_DIR (default: the top of the filesystem when
+# writable, else $TMPDIR; see bench_tmp in bench/lib.sh) is where the
 # temporary directory with binaries, input and output goes (see
 # docs/benchmarks.md for why a fresh directory at the top of the
 # filesystem rather than /tmp); N (100000); CONCURRENCY, livery's
@@ -32,9 +33,9 @@ if ! [[ $N =~ ^[0-9]+$ ]] || ((N < 1)); then
 	exit 2
 fi
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-TMP=$(mktemp -d "${BENCH_DIR:-${TMPDIR:-/tmp}}/livery-bench-cli.XXXXXX")
 # shellcheck source=bench/lib.sh
 source "$ROOT/bench/lib.sh"
+TMP=$(bench_tmp cli)
 trap cleanup EXIT
 
 # Built before TMPDIR points into $TMP: go build creates and deletes its work

@@ -1,6 +1,6 @@
-# bench/lib.sh: what bench/api.sh and bench/batch.sh share. Source it after
-# setting ROOT and TMP; it starts and stops one `livery serve` on loopback
-# with file storage in $TMP/data and sets URL and PID.
+# bench/lib.sh: what the scripts in bench/ share. Source it after setting
+# ROOT, then make TMP with bench_tmp; it starts and stops one `livery serve`
+# on loopback with file storage in $TMP/data and sets URL and PID.
 #
 # The server's TMPDIR is $TMP/tmp: the file backend writes each object to a
 # temporary file in TMPDIR and renames it into place, and a deployment keeps
@@ -15,6 +15,22 @@ URL=
 # build_livery builds the livery binary into $TMP.
 build_livery() {
 	(cd "$ROOT" && go build -o "$TMP/livery" ./cmd/livery)
+}
+
+# bench_tmp NAME makes the directory of a script's run: in $BENCH_DIR when
+# set, else at the top of the filesystem when it is writable (as root), else
+# in $TMPDIR. ext4 places a new top-level directory in a block group with
+# free inodes, away from the inodes that earlier runs and builds freed: on
+# this machine's filesystem (ext4 without a journal) creating a file where
+# many were deleted in the last minutes costs 0.4-0.6 ms instead of 35 us
+# (docs/benchmarks.md, "The filesystem of this machine").
+bench_tmp() {
+	local base=${BENCH_DIR:-}
+	if [[ -z $base ]]; then
+		base=${TMPDIR:-/tmp}
+		[[ -w / ]] && base=/
+	fi
+	mktemp -d "${base%/}/livery-bench-$1.XXXXXX"
 }
 
 # start_server starts `livery serve` on a free loopback port with fresh

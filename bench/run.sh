@@ -22,8 +22,9 @@
 # external tool in the comparison (8); API_DURATION per concurrency level
 # (15s); API_CONCURRENCY ("2 3 4"); ONLY, the steps to run (render profile
 # compare api batch cli), the others keep their last results; BENCH_DIR, where
-# temporary files go (default: a folder beside the repository, so that the
-# file storage is not on a /tmp that other processes churn); DOC, the file to
+# temporary files go (default: a new directory at the top of the filesystem
+# when it is writable, see bench_tmp in bench/lib.sh, so that the file
+# storage is not where builds and earlier runs delete files); DOC, the file to
 # update (docs/benchmarks.md). Run it on a machine that does nothing else:
 # the load generator, the server and the tools share the same cores. Tools:
 # go, curl, jq, bc, GNU time; wrk for the API step (apt-get install wrk).
@@ -36,9 +37,17 @@ API_DURATION=${API_DURATION:-15s}
 API_CONCURRENCY=${API_CONCURRENCY:-"2 3 4"}
 ONLY=${ONLY:-"render profile compare api batch cli"}
 DOC=${DOC:-$ROOT/docs/benchmarks.md}
-export BENCH_DIR=${BENCH_DIR:-$(dirname "$ROOT")/livery-bench}
-mkdir -p "$BENCH_DIR"
-OUT=$(mktemp -d "$BENCH_DIR/run.XXXXXX")
+# shellcheck source=bench/lib.sh
+source "$ROOT/bench/lib.sh"
+if [[ -n ${BENCH_DIR:-} ]]; then
+	mkdir -p "$BENCH_DIR"
+	OUT=$(mktemp -d "$BENCH_DIR/run.XXXXXX")
+else
+	# One fresh directory for the whole run (see bench_tmp), the steps'
+	# directories inside it.
+	OUT=$(bench_tmp run)
+fi
+export BENCH_DIR=$OUT
 trap 'rm -rf "$OUT"' EXIT
 # The steps leave their files here, deleted at the very end: on this
 # machine's filesystem, deleting many files makes creating new ones two to
