@@ -172,7 +172,7 @@ compare_step() {
 api_step() {
 	PROFILE=1 DURATION=$API_DURATION CONCURRENCY=$API_CONCURRENCY "$ROOT/bench/api.sh" | sed '/^## bench/d'
 	echo
-	echo "\"REST API\" below says what limits the throughput on this machine."
+	echo "\"REST API (issue 4)\" below has the history and what the figures depend on on this machine."
 }
 
 # batch_step streams a billing run through POST /v1/batches.
