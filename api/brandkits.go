@@ -21,14 +21,14 @@ import (
 // handleError takes for "no such route".
 func (s *Server) brandkitRoutes(g *echo.Group) {
 	designers := allow(RoleDesigner)
-	g.GET("/brandkits", s.handleListKits, designers)
+	getAndHead(g, "/brandkits", s.handleListKits, designers)
 	g.POST("/brandkits/lint", s.handleLintKit, designers)
-	g.GET("/brandkits/:name", s.handleGetKit, designers)
+	getAndHead(g, "/brandkits/:name", s.handleGetKit, designers)
 	g.POST("/brandkits/:name/versions", s.handlePublishKit, designers)
-	g.GET("/brandkits/:name/versions/:n", s.handleGetKitVersion, designers)
-	g.GET("/brandkits/:name/versions/:n/assets/*", s.handleGetKitAsset, designers)
+	getAndHead(g, "/brandkits/:name/versions/:n", s.handleGetKitVersion, designers)
+	getAndHead(g, "/brandkits/:name/versions/:n/assets/*", s.handleGetKitAsset, designers)
 	g.PUT("/brandkits/:name/pins/:pin", s.handlePinKit, designers, requireMediaType(echo.MIMEApplicationJSON))
-	g.GET("/brandkits/:name/diff", s.handleDiffKit, designers)
+	getAndHead(g, "/brandkits/:name/diff", s.handleDiffKit, designers)
 }
 
 // handleListKits handles GET /v1/brandkits: the kits the caller may use.

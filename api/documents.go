@@ -38,8 +38,8 @@ const presignExpiry = 5 * time.Minute
 // documentRoutes registers /v1/documents.
 func (s *Server) documentRoutes(g *echo.Group) {
 	g.POST("/documents", s.handleCreateDocument, allow(RoleRenderer), requireMediaType("application/json", XMLContentType))
-	g.GET("/documents/:id", s.handleGetDocument, allow(RoleRenderer, RoleDesigner))
-	g.GET("/documents/:id/:format", s.handleGetDocumentContent, allow(RoleRenderer, RoleDesigner))
+	getAndHead(g, "/documents/:id", s.handleGetDocument, allow(RoleRenderer, RoleDesigner))
+	getAndHead(g, "/documents/:id/:format", s.handleGetDocumentContent, allow(RoleRenderer, RoleDesigner))
 }
 
 // handleCreateDocument handles POST /v1/documents.
@@ -134,12 +134,19 @@ func (s *Server) handleGetDocumentContent(c echo.Context) error {
 			return storageError(fmt.Errorf("document %s: sign %s: %w", rec.ID, format, err))
 		}
 	}
+	h := c.Response().Header()
+	if isHead(c) {
+		// The record knows everything the headers say.
+		setContentHeaders(h, rec, format, stored, "attachment")
+		h.Set(echo.HeaderContentType, stored.ContentType)
+		h.Set(echo.HeaderContentLength, strconv.FormatInt(stored.Size, 10))
+		return c.NoContent(http.StatusOK)
+	}
 	rc, obj, err := s.cfg.Bucket.NewReader(ctx, stored.Key)
 	if err != nil {
 		return contentError(rec.ID, format, err)
 	}
 	defer rc.Close()
-	h := c.Response().Header()
 	setContentHeaders(h, rec, format, stored, "attachment")
 	h.Set(echo.HeaderContentType, stored.ContentType)
 	h.Set(echo.HeaderContentLength, strconv.FormatInt(obj.Size, 10))

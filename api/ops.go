@@ -86,12 +86,12 @@ func newMetrics(reg *prometheus.Registry) (*metrics, error) {
 
 // opsRoutes registers the unauthenticated operations endpoints.
 func (s *Server) opsRoutes(e *echo.Echo) {
-	e.GET("/healthz", func(c echo.Context) error {
+	getAndHead(e, "/healthz", func(c echo.Context) error {
 		return c.JSON(http.StatusOK, map[string]string{"status": "ok"})
 	})
-	e.GET("/readyz", s.ready)
-	e.GET("/metrics", echo.WrapHandler(promhttp.HandlerFor(s.metrics.registry, promhttp.HandlerOpts{})))
-	e.GET("/openapi.json", serveOpenAPI)
+	getAndHead(e, "/readyz", s.ready)
+	getAndHead(e, "/metrics", echo.WrapHandler(promhttp.HandlerFor(s.metrics.registry, promhttp.HandlerOpts{})))
+	getAndHead(e, "/openapi.json", serveOpenAPI)
 	e.RouteNotFound("/*", func(c echo.Context) error { return echo.ErrNotFound })
 }
 

@@ -96,10 +96,10 @@ func TestUnknownRoutesAreNotFoundProblems(t *testing.T) {
 func TestWrongMethodIsMethodNotAllowedProblem(t *testing.T) {
 	e := newTestEnv(t, "mem", nil)
 	for _, c := range []struct{ method, path, allow string }{
-		{http.MethodDelete, "/healthz", "GET"},
-		{http.MethodPost, "/metrics", "GET"},
-		{http.MethodPut, "/openapi.json", "GET"},
-		{http.MethodHead, "/readyz", "GET"},
+		{http.MethodDelete, "/healthz", "GET, HEAD"},
+		{http.MethodPost, "/metrics", "GET, HEAD"},
+		{http.MethodPut, "/openapi.json", "GET, HEAD"},
+		{http.MethodHead, "/v1/batches", "POST"},
 	} {
 		resp, body := e.do(t, c.method, c.path, "", "", nil)
 		if c.method == http.MethodHead {

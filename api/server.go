@@ -185,6 +185,24 @@ func (s *Server) routes() {
 	s.studioRoutes(e)
 }
 
+// getter is what registers routes: *echo.Echo and *echo.Group.
+type getter interface {
+	GET(path string, h echo.HandlerFunc, m ...echo.MiddlewareFunc) *echo.Route
+	HEAD(path string, h echo.HandlerFunc, m ...echo.MiddlewareFunc) *echo.Route
+}
+
+// getAndHead registers a GET route and its HEAD twin (RFC 9110, 9.3.2): the same
+// handler, whose body net/http drops for HEAD while sending the status and
+// headers. Handlers that can skip the body's work check isHead.
+func getAndHead(r getter, path string, h echo.HandlerFunc, m ...echo.MiddlewareFunc) {
+	r.GET(path, h, m...)
+	r.HEAD(path, h, m...)
+}
+
+// isHead reports whether c is a HEAD request, which net/http answers
+// without a body.
+func isHead(c echo.Context) bool { return c.Request().Method == http.MethodHead }
+
 // streamRoutes are the routes ("METHOD /path" as registered) whose body is
 // a stream: they get neither Config.BodyLimit nor Config.RequestTimeout and
 // bound themselves instead (a batch caps each line at BatchLineLimit and
@@ -371,7 +389,7 @@ func routeMatches(pattern, path string) bool {
 func writeProblem(c echo.Context, p *Problem) {
 	c.Response().Header().Set(echo.HeaderContentType, ProblemContentType)
 	c.Response().WriteHeader(p.Status)
-	if c.Request().Method == http.MethodHead {
+	if isHead(c) {
 		return
 	}
 	_ = jsonEncode(c.Response(), p)

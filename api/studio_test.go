@@ -471,7 +471,7 @@ func TestStudioNotFound(t *testing.T) {
 	assert.Equal(t, "/studio", resp.Header.Get("Location"))
 	resp2, data := e.do(t, http.MethodPut, "/studio/kits/roastery", "", "", nil)
 	requireProblem(t, resp2, data, http.StatusMethodNotAllowed, ProblemMethod)
-	assert.Equal(t, "GET", resp2.Header.Get("Allow"))
+	assert.Equal(t, "GET, HEAD", resp2.Header.Get("Allow"))
 }
 
 // studioLinks finds the attribute values matching re in a page, unescaped.
