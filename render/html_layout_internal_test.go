@@ -74,6 +74,34 @@ func TestColumnWidths(t *testing.T) {
 	assert.InDelta(t, 40, w[2], 1e-9, "wide enough already: its share")
 	assert.InDelta(t, 100-40-w[1], w[0], 1e-9, "the first column gives the room")
 
+	// Descriptions that would wrap take what the other columns' shares
+	// leave beyond their widest cell, in proportion, up to their own width.
+	wrapping := &table{Columns: tab.Columns, Rows: [][]string{
+		{strings.Repeat("d", 60), "1", "KWD\u00a02.500"},
+	}}
+	w = columnWidths(wrapping, 100, measure)
+	assert.InDelta(t, 100, w[0]+w[1]+w[2], 1e-9)
+	// Shares 50/10/40; each cell measured with fitSlack, padding added:
+	// the description 60, "Qty" 3, "KWD 2.500" 9.
+	fit := func(n float64) float64 { return n*fitSlack + 2*cellPadX }
+	spare1, spare2 := 10-fit(3), 40-fit(9)
+	give := (fit(60) - 50) / (spare1 + spare2)
+	assert.InDelta(t, fit(60), w[0], 1e-9, "the 60 characters and the padding")
+	assert.InDelta(t, 10-spare1*give, w[1], 1e-9, "gives its spare in proportion")
+	assert.InDelta(t, 40-spare2*give, w[2], 1e-9)
+	wrapping.Rows[0][0] = strings.Repeat("d", 120)
+	w = columnWidths(wrapping, 100, measure)
+	assert.InDelta(t, fit(3), w[1], 1e-9, "down to its widest cell")
+	assert.InDelta(t, fit(9), w[2], 1e-9)
+	assert.InDelta(t, 100-fit(3)-fit(9), w[0], 1e-9, "still wraps, with all the room there is")
+	// A cell of several words keeps them on one line: its column gives
+	// only what it has beyond the whole cell.
+	wide := &table{Columns: []column{{Label: "Description", Width: 0.5}, {Label: "Qty", Align: alignRight, Width: 0.2}, {Label: "Amount", Align: alignRight, Width: 0.3}},
+		Rows: [][]string{{strings.Repeat("d", 120), "1 quarter", "KWD\u00a02.500"}}}
+	w = columnWidths(wide, 100, measure)
+	assert.InDelta(t, fit(9), w[1], 1e-9, `"1 quarter" whole`)
+	assert.InDelta(t, 100-2*fit(9), w[0], 1e-9)
+
 	// The first column keeps a quarter of the width, whatever the others
 	// would take.
 	tab.Rows[1][2] = strings.Repeat("9", 90)

@@ -117,13 +117,21 @@ func (d *pdfDraw) grid(cols []gridCol, header [][]inline, rows [][][]inline, gs 
 	d.tableHeader = nil
 }
 
+// fitSlack widens what a cell needs to fit on one line: a browser sets the
+// e-mail's text a little wider or narrower than the PDF, and a column
+// fitted exactly would wrap a line in one channel only (or in the PDF, by
+// a rounding error).
+const fitSlack = 1.04
+
 // minFirstColumn is the share of the width the first column keeps at least
 // when columnWidths widens the others.
 const minFirstColumn = 0.25
 
 // columnWidths shares width (mm) among t's columns by their shares, then
 // widens each column after the first to its widest word, padding included,
-// taking the room from the first column, whose descriptions wrap. A word is
+// taking the room from the first column, whose descriptions wrap; when
+// descriptions would wrap, the other columns give the first what their
+// shares leave beyond their widest cell. A word is
 // text between spaces: an amount and its currency, joined by a no-break
 // space, are one, so an amount is never cut between its digits. measure
 // gives a word's width in the header's type or the rows'. The e-mail sizes
@@ -147,6 +155,7 @@ func columnWidths(t *table, width float64, measure func(s string, head bool) flo
 		}
 		return m
 	}
+	fits := make([]float64, len(w))
 	for j := 1; j < len(w); j++ {
 		need := widest(t.Columns[j].Label, true)
 		for _, r := range t.Rows {
@@ -158,6 +167,41 @@ func columnWidths(t *table, width float64, measure func(s string, head bool) flo
 		if take := min(need-w[j], w[0]-width*minFirstColumn); take > 0 {
 			w[0] -= take
 			w[j] += take
+		}
+		// What the column needs to show every cell on one line, which is
+		// as far as it gives room to the descriptions.
+		fit := widest(t.Columns[j].Label, true)
+		for _, r := range t.Rows {
+			if j < len(r) {
+				fit = max(fit, measure(r[j], false))
+			}
+		}
+		fits[j] = max(need, fit*fitSlack+2*cellPadX)
+	}
+	// Descriptions that would wrap take the room the other columns' shares
+	// leave beyond their widest cell, in proportion, up to the longest
+	// description's width: a long invoice is not a page of two-line rows
+	// beside half-empty number columns. Invoices whose descriptions fit keep
+	// the shares.
+	want := 0.0
+	for _, r := range t.Rows {
+		if len(r) > 0 {
+			for _, line := range strings.Split(r[0], "\n") {
+				want = max(want, measure(line, false)*fitSlack+2*cellPadX)
+			}
+		}
+	}
+	spare := 0.0
+	for j := 1; j < len(w); j++ {
+		spare += max(0, w[j]-fits[j])
+	}
+	if short := want - w[0]; short > 0 && spare > 0 {
+		give := min(short, spare) / spare
+		for j := 1; j < len(w); j++ {
+			if s := w[j] - fits[j]; s > 0 {
+				w[j] -= s * give
+				w[0] += s * give
+			}
 		}
 	}
 	return w
