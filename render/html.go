@@ -913,9 +913,12 @@ func newHTMLVariantStyles(th *theme, g htmlGeometry, c htmlPalette) map[string]t
 		for _, zebra := range []bool{false, true} {
 			for _, first := range []bool{false, true} {
 				name := "TD." + align
+				// No vertical-align: the row's valign="top" sets it (every
+				// byte counts in a long invoice's e-mail, which Gmail clips
+				// beyond 102 kB).
 				decls := []string{"font-size:" + cssPt(cell), "line-height:" + cssMM(m.lh(cell)),
-					"padding:" + padY + " " + cssMM(cellPadX) + " " + cssLen(cellPadY*pxPerMM-give) + " " + cssMM(cellPadX),
-					"color:" + c.text, textAlign, "vertical-align:top", border}
+					"padding:" + padY + " " + cssMM(cellPadX) + " " + cssLen(cellPadY*pxPerMM-give),
+					"color:" + c.text, textAlign, border}
 				if align == "right" {
 					// Quantities and amounts stay on one line (columnWidths
 					// makes room); narrow screens lift this through the
@@ -1034,7 +1037,12 @@ func (g htmlGeometry) table(t *table, zebra bool) *htmlTable {
 		hr := htmlRow{Zebra: zebra && i%2 == 1, Cells: make([]htmlCell, 0, len(row))}
 		for j, cell := range row {
 			right := j < len(t.Columns) && t.Columns[j].Align == alignRight
-			hr.Cells = append(hr.Cells, htmlCell{Text: htmlKeep(cell), Right: right, Zebra: hr.Zebra, First: j == 0})
+			text := htmlKeep(cell)
+			if right {
+				// The cell keeps all of its text on one line already.
+				text = template.HTML(template.HTMLEscapeString(cell))
+			}
+			hr.Cells = append(hr.Cells, htmlCell{Text: text, Right: right, Zebra: hr.Zebra, First: j == 0})
 		}
 		ht.Rows = append(ht.Rows, hr)
 	}

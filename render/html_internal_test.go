@@ -555,21 +555,21 @@ func TestHTMLLayoutOptions(t *testing.T) {
 		},
 		{
 			name: "horizontal rules", header: "band", logoPos: "left", rules: "horizontal",
-			want:    []string{"vertical-align:top;border-bottom:1px solid {rule}"},
+			want:    []string{"text-align:left;border-bottom:1px solid {rule}"},
 			wantNot: []string{"border-right:1px solid {rule}", "border-left:1px solid {rule}"},
 		},
 		{
 			name: "no rules", header: "band", logoPos: "left", rules: "none",
-			want:    []string{"vertical-align:top;border:0"},
-			wantNot: []string{"vertical-align:top;border-bottom:1px solid {rule}", "border-right:1px solid {rule}"},
+			want:    []string{"text-align:left;border:0"},
+			wantNot: []string{"text-align:left;border-bottom:1px solid {rule}", "border-right:1px solid {rule}"},
 		},
 		{
 			name: "zebra", header: "band", logoPos: "left", rules: "none", zebra: true,
-			want: []string{`<tr bgcolor="{zebra}">`},
+			want: []string{`<tr valign="top" bgcolor="{zebra}">`},
 		},
 		{
 			name: "no zebra", header: "band", logoPos: "left", rules: "none",
-			wantNot: []string{`<tr bgcolor=`},
+			wantNot: []string{`<tr valign="top" bgcolor=`},
 		},
 	}
 	for _, tt := range tests {
@@ -716,11 +716,11 @@ func TestHTMLKitStatePerTheme(t *testing.T) {
 			want, wantNot []string
 		}{
 			{a, b, outA,
-				[]string{"Noto Serif", `<tr bgcolor="`, "background-color:" + a.primary.hex() + ";vertical-align:top;height:"},
+				[]string{"Noto Serif", `<tr valign="top" bgcolor="`, "background-color:" + a.primary.hex() + ";vertical-align:top;height:"},
 				[]string{"IBM Plex Sans", "border-bottom:2px solid " + a.primary.hex(), "margin:0 0 0 auto"}},
 			{b, a, outB,
 				[]string{"IBM Plex Sans", "Jet Brains Mono", "border-bottom:2px solid " + b.primary.hex(), "border-left:1px solid ", "margin:0 0 0 auto"},
-				[]string{"Noto Serif", `<tr bgcolor="`}},
+				[]string{"Noto Serif", `<tr valign="top" bgcolor="`}},
 		} {
 			src := string(k.out)
 			// The theme's own logo, composed onto the colour it sits on.
