@@ -155,7 +155,7 @@ func columnWidths(t *table, width float64, measure func(s string, head bool) flo
 		}
 		return m
 	}
-	fits := make([]float64, len(w))
+	needs := make([]float64, len(w))
 	for j := 1; j < len(w); j++ {
 		need := widest(t.Columns[j].Label, true)
 		for _, r := range t.Rows {
@@ -168,15 +168,7 @@ func columnWidths(t *table, width float64, measure func(s string, head bool) flo
 			w[0] -= take
 			w[j] += take
 		}
-		// What the column needs to show every cell on one line, which is
-		// as far as it gives room to the descriptions.
-		fit := widest(t.Columns[j].Label, true)
-		for _, r := range t.Rows {
-			if j < len(r) {
-				fit = max(fit, measure(r[j], false))
-			}
-		}
-		fits[j] = max(need, fit*fitSlack+2*cellPadX)
+		needs[j] = need
 	}
 	// Descriptions that would wrap take the room the other columns' shares
 	// leave beyond their widest cell, in proportion, up to the longest
@@ -191,11 +183,25 @@ func columnWidths(t *table, width float64, measure func(s string, head bool) flo
 			}
 		}
 	}
+	short := want - w[0]
+	if short <= 0 {
+		return w
+	}
+	// What each other column needs to show every cell on one line, which
+	// is as far as it gives room to the descriptions.
+	fits := make([]float64, len(w))
 	spare := 0.0
 	for j := 1; j < len(w); j++ {
+		fit := widest(t.Columns[j].Label, true)
+		for _, r := range t.Rows {
+			if j < len(r) {
+				fit = max(fit, measure(r[j], false))
+			}
+		}
+		fits[j] = max(needs[j], fit*fitSlack+2*cellPadX)
 		spare += max(0, w[j]-fits[j])
 	}
-	if short := want - w[0]; short > 0 && spare > 0 {
+	if spare > 0 {
 		give := min(short, spare) / spare
 		for j := 1; j < len(w); j++ {
 			if s := w[j] - fits[j]; s > 0 {
