@@ -20,7 +20,8 @@
 #
 # Settings (environment): N, billing-run size (100000); RUNS, documents per
 # external tool in the comparison (8); API_DURATION per concurrency level
-# (15s); API_CONCURRENCY ("2 3 4"); ONLY, the steps to run (render profile
+# (15s); API_CONCURRENCY ("2 3 4"); SETTLE, seconds of rest before the API
+# step (30); ONLY, the steps to run (render profile
 # compare api batch cli), the others keep their last results; BENCH_DIR, where
 # temporary files go (default: a new directory at the top of the filesystem
 # when it is writable, see bench_tmp in bench/lib.sh, so that the file
@@ -35,6 +36,7 @@ N=${N:-100000}
 RUNS=${RUNS:-8}
 API_DURATION=${API_DURATION:-15s}
 API_CONCURRENCY=${API_CONCURRENCY:-"2 3 4"}
+SETTLE=${SETTLE:-30}
 ONLY=${ONLY:-"render profile compare api batch cli"}
 DOC=${DOC:-$ROOT/docs/benchmarks.md}
 # shellcheck source=bench/lib.sh
@@ -168,8 +170,11 @@ compare_step() {
 	(cd "$ROOT" && go run ./bench/compare -runs "$RUNS") | sed 's/^### /#### /'
 }
 
-# api_step loads `livery serve` with one-page invoices.
+# api_step loads `livery serve` with one-page invoices, after $SETTLE
+# seconds of rest: right after the comparison's browsers the same server
+# needed 10-20 % more CPU per document than on a machine left alone.
 api_step() {
+	sleep "$SETTLE"
 	PROFILE=1 DURATION=$API_DURATION CONCURRENCY=$API_CONCURRENCY "$ROOT/bench/api.sh" | sed '/^## bench/d'
 	echo
 	echo "\"REST API (issue 4)\" below has the history and what the figures depend on on this machine."
