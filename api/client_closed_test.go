@@ -8,7 +8,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -17,30 +16,11 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// syncBuffer is a bytes.Buffer that a server's goroutines can log to while
-// a test reads it.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // TestClientClosedRequest: a client that goes away while its document is
 // being stored is logged and counted as 499, not as storage trouble (503
 // with an ERROR line), and leaves nothing half-written.
 func TestClientClosedRequest(t *testing.T) {
-	var logs syncBuffer
+	var logs logBuffer
 	e, flaky := newFlakyEnv(t, false, func(c *Config) { c.Logger = slog.New(slog.NewJSONHandler(&logs, nil)) })
 
 	ctx, cancel := context.WithCancel(context.Background())
@@ -72,8 +52,9 @@ func TestClientClosedRequest(t *testing.T) {
 
 	var line map[string]any
 	require.Eventually(t, func() bool {
-		for _, l := range strings.Split(logs.String(), "\n") {
-			if strings.Contains(l, `"msg":"request"`) && json.Unmarshal([]byte(l), &line) == nil {
+		for _, l := range logs.lines(t) {
+			if l["msg"] == "request" {
+				line = l
 				return true
 			}
 		}
