@@ -43,13 +43,8 @@ func addressedName(key string) (digest, contentType string, ok bool) {
 	ext := path.Ext(base)
 	contentType, ok = addressedTypes[ext]
 	digest = base[:len(base)-len(ext)]
-	if !ok || len(digest) != 64 {
+	if !ok || len(digest) != 64 || !isLowerHex(digest) {
 		return "", "", false
-	}
-	for i := 0; i < len(digest); i++ {
-		if c := digest[i]; !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f') {
-			return "", "", false
-		}
 	}
 	return digest, contentType, true
 }

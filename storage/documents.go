@@ -162,11 +162,14 @@ func (s *DocumentStore) read(ctx context.Context, key string, v any) error {
 // validDocumentID accepts 1-64 lower-case hex digits: the ids Livery makes,
 // and nothing that could climb out of the records folder.
 func validDocumentID(id string) bool {
-	if id == "" || len(id) > maxDocumentIDLen {
-		return false
-	}
-	for i := 0; i < len(id); i++ {
-		if c := id[i]; !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f') {
+	return id != "" && len(id) <= maxDocumentIDLen && isLowerHex(id)
+}
+
+// isLowerHex reports whether s holds lower-case hex digits only, as the
+// hex SHA-256s and ids this package names objects by do.
+func isLowerHex(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f') {
 			return false
 		}
 	}
