@@ -137,9 +137,7 @@ func (s *Server) handleGetDocumentContent(c echo.Context) error {
 	h := c.Response().Header()
 	if isHead(c) {
 		// The record knows everything the headers say.
-		setContentHeaders(h, rec, format, stored, "attachment")
-		h.Set(echo.HeaderContentType, stored.ContentType)
-		h.Set(echo.HeaderContentLength, strconv.FormatInt(stored.Size, 10))
+		setDownloadHeaders(h, rec, format, stored, stored.Size)
 		return c.NoContent(http.StatusOK)
 	}
 	rc, obj, err := s.cfg.Bucket.NewReader(ctx, stored.Key)
@@ -147,9 +145,7 @@ func (s *Server) handleGetDocumentContent(c echo.Context) error {
 		return contentError(rec.ID, format, err)
 	}
 	defer rc.Close()
-	setContentHeaders(h, rec, format, stored, "attachment")
-	h.Set(echo.HeaderContentType, stored.ContentType)
-	h.Set(echo.HeaderContentLength, strconv.FormatInt(obj.Size, 10))
+	setDownloadHeaders(h, rec, format, stored, obj.Size)
 	c.Response().WriteHeader(http.StatusOK)
 	if err := copyVerified(c.Response(), rc, obj.Size); err != nil {
 		// The status is sent; a short body (one byte held back) is how the
@@ -226,6 +222,14 @@ func setContentHeaders(h http.Header, rec *DocumentRecord, format string, stored
 	if format == string(render.FormatHTML) {
 		h.Set("Content-Security-Policy", "sandbox")
 	}
+}
+
+// setDownloadHeaders describes a download of a stored rendition of size
+// bytes in h: setContentHeaders' headers, its type and its length.
+func setDownloadHeaders(h http.Header, rec *DocumentRecord, format string, stored StoredFormat, size int64) {
+	setContentHeaders(h, rec, format, stored, "attachment")
+	h.Set(echo.HeaderContentType, stored.ContentType)
+	h.Set(echo.HeaderContentLength, strconv.FormatInt(size, 10))
 }
 
 // contentDisposition is the Content-Disposition of a rendition: disposition
