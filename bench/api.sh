@@ -78,17 +78,16 @@ level() {
 	fi
 	# wrk cuts off the requests in flight when its time is up; their
 	# documents may still be stored (see the storage check below).
-	local warm srv0 srv1 tck cpu
+	local warm srv0 srv1 cpu
 	BODY=$TMP/body.json RUN="w$c" wrk -t 1 -c "$c" -d "$WARMUP" --timeout 30s -s "$ROOT/bench/api.lua" "$URL" | tail -1 >"$TMP/warm.json"
 	warm=$(jq .created "$TMP/warm.json")
-	srv0=$(proc_cpu_ticks "$PID")
+	srv0=$(server_cpu_ms)
 	TIMEFORMAT='%3U %3S'
 	{ time BODY=$TMP/body.json RUN="m$c" wrk -t 1 -c "$c" -d "$DURATION" --timeout 30s -s "$ROOT/bench/api.lua" "$URL" | tail -1 >"$TMP/level.json"; } 2>"$TMP/wrk.time"
-	srv1=$(proc_cpu_ticks "$PID")
-	tck=$(getconf CLK_TCK)
+	srv1=$(server_cpu_ms)
 	cpu=$(awk '{ print $1 + $2 }' "$TMP/wrk.time")
-	jq -c --argjson c "$c" --argjson warm "$warm" --argjson srv "$(((srv1 - srv0) * 1000 / tck))" --argjson cli "$cpu" \
-		'. + {client: "wrk", concurrency: $c, warmup_created: $warm, rps: (.created / .seconds),
+	jq -c --argjson c "$c" --argjson warm "$warm" --argjson srv "$srv1" --argjson srv0 "$srv0" --argjson cli "$cpu" \
+		'($srv - $srv0) as $srv | . + {client: "wrk", concurrency: $c, warmup_created: $warm, rps: (.created / .seconds),
 		server_cpu_ms_per_doc: (if .created > 0 then $srv / .created else 0 end), server_cores: ($srv / 1000 / .seconds),
 		client_cpu_ms_per_req: (if .requests > 0 then $cli * 1000 / .requests else 0 end),
 		cut_off: $c}' "$TMP/level.json" >>"$TMP/results.jsonl"

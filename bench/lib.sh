@@ -75,13 +75,6 @@ server_hwm() {
 	sed -n 's/^VmHWM:[[:space:]]*//p' "/proc/$PID/status"
 }
 
-# proc_cpu_ticks PID prints the CPU time (user and system, in clock ticks)
-# process PID has used.
-proc_cpu_ticks() {
-	# Fields 14 and 15, counted after the command name, which may hold spaces.
-	sed 's/^.*) //' "/proc/$1/stat" | awk '{ print $12 + $13 }'
-}
-
 # machine prints what the numbers were measured on.
 machine() {
 	echo "machine: $(nproc) cores, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1), $(awk '/MemTotal/ { printf "%.0f GiB", $2/1048576 }' /proc/meminfo), $(cd "$ROOT" && go env GOVERSION); load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
